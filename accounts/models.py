@@ -1,0 +1,364 @@
+"""The cluster accounts (klyngeregnskab).
+
+The money stays in each municipality's and region's own books; these models
+bring together, per cluster and year, what was funded, budgeted and spent, by
+whom, on which initiative and area. Ledger entries are append-only: a
+correction is a reversal linked to the original plus a new entry.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PartyKind(models.TextChoices):
+    MUNICIPALITY = "municipality", "Kommune"
+    REGION = "region", "Region"
+    MUNICIPALITIES_JOINTLY = "municipalities", "Klyngens kommuner samlet"
+
+
+def party_constraints(prefix: str, allow_joint: bool) -> list[models.CheckConstraint]:
+    """Exactly one of municipality/region is set, matching party_kind."""
+    allowed = (
+        (Q(party_kind="municipality") & Q(municipality__isnull=False) & Q(region__isnull=True))
+        | (Q(party_kind="region") & Q(region__isnull=False) & Q(municipality__isnull=True))
+    )
+    if allow_joint:
+        allowed |= Q(party_kind="municipalities") & Q(municipality__isnull=True) & Q(region__isnull=True)
+    return [models.CheckConstraint(condition=allowed, name=f"{prefix}_party_consistent")]
+
+
+class PartyFields(models.Model):
+    """Who: a municipality, the region, or (for proposed start-up funds) the cluster's municipalities jointly."""
+
+    party_kind = models.CharField("part", max_length=16, choices=PartyKind.choices)
+    municipality = models.ForeignKey(
+        "geography.Municipality", verbose_name="kommune", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    region = models.ForeignKey(
+        "geography.Region", verbose_name="region", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def party_label(self) -> str:
+        if self.party_kind == PartyKind.MUNICIPALITY:
+            return self.municipality.name
+        if self.party_kind == PartyKind.REGION:
+            return f"Region {self.region.name}"
+        return PartyKind.MUNICIPALITIES_JOINTLY.label
+
+    @property
+    def party_key(self) -> str:
+        """A stable key for grouping by party: 'm:101', 'r:1084' or 'joint'."""
+        if self.party_kind == PartyKind.MUNICIPALITY:
+            return f"m:{self.municipality_id}"
+        if self.party_kind == PartyKind.REGION:
+            return f"r:{self.region_id}"
+        return "joint"
+
+
+class InitiativeArea(models.Model):
+    """Initiative areas are data per year (2022: section A's five areas and 'Andet')."""
+
+    year = models.PositiveSmallIntegerField("år")
+    name = models.CharField("navn", max_length=120)
+    sort_order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+
+    class Meta:
+        ordering = ["year", "sort_order", "name"]
+        verbose_name = "indsatsområde"
+        verbose_name_plural = "indsatsområder"
+        constraints = [models.UniqueConstraint(fields=["year", "name"], name="area_unique_per_year")]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Kladde"
+    SUBMITTED = "submitted", "Indsendt"
+    RETURNED = "returned", "Sendt retur"
+    APPROVED = "approved", "Godkendt"
+
+
+class ClusterYear(models.Model):
+    """One cluster's accounts for one year: the unit of review and of the year close."""
+
+    cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField("år")
+    status = models.CharField(
+        "status", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    closed_at = models.DateTimeField("årsafsluttet", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "cluster__region__code", "cluster__name"]
+        verbose_name = "klyngeregnskab"
+        verbose_name_plural = "klyngeregnskaber"
+        constraints = [models.UniqueConstraint(fields=["cluster", "year"], name="cluster_year_unique")]
+
+    def __str__(self):
+        return f"{self.cluster.name} ({self.cluster.region.name}) {self.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def get_absolute_url(self):
+        return reverse("accounts:cluster_year_detail", args=[self.pk])
+
+
+class StatusChange(models.Model):
+    """Every move of a cluster-year: review transitions, year close and reopening."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Indsendt"
+        RETURN = "return", "Sendt retur"
+        APPROVE = "approve", "Godkendt"
+        REOPEN_REVIEW = "reopen_review", "Genåbnet efter godkendelse"
+        CLOSE_YEAR = "close_year", "Året afsluttet"
+        REOPEN_YEAR = "reopen_year", "Året genåbnet"
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField("handling", max_length=16, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    comment = models.TextField("kommentar", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("tidspunkt", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "statusændring"
+        verbose_name_plural = "statusændringer"
+
+
+class InitiativeStatus(models.TextChoices):
+    PLANNED = "planned", "Planlagt"
+    ACTIVE = "active", "I gang"
+    COMPLETED = "completed", "Afsluttet"
+    STOPPED = "stopped", "Stoppet"
+
+
+class Initiative(models.Model):
+    """An initiative (indsats) of a cluster, running over one or more years."""
+
+    class Responsible(models.TextChoices):
+        MUNICIPALITY = "municipality", "En kommune"
+        REGION = "region", "Regionen"
+        CLUSTER = "cluster", "Klyngen i fællesskab"
+
+    cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="initiatives")
+    first_year = models.PositiveSmallIntegerField("første år")
+    last_year = models.PositiveSmallIntegerField("sidste år")
+    name = models.CharField("navn", max_length=200)
+    area = models.ForeignKey(InitiativeArea, verbose_name="indsatsområde", on_delete=models.PROTECT)
+    description = models.TextField("beskrivelse", blank=True)
+    responsible = models.CharField(
+        "ansvarlig", max_length=16, choices=Responsible.choices, default=Responsible.CLUSTER
+    )
+    responsible_municipality = models.ForeignKey(
+        "geography.Municipality", verbose_name="ansvarlig kommune", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    status = models.CharField(
+        "status", max_length=16, choices=InitiativeStatus.choices, default=InitiativeStatus.PLANNED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cluster", "name"]
+        verbose_name = "indsats"
+        verbose_name_plural = "indsatser"
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "name"], name="initiative_unique_name_in_cluster"),
+            models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="initiative_years"),
+            models.CheckConstraint(
+                condition=Q(responsible="municipality", responsible_municipality__isnull=False)
+                | (~Q(responsible="municipality") & Q(responsible_municipality__isnull=True)),
+                name="initiative_responsible_municipality",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FundingSource(models.TextChoices):
+    STARTUP = "startup", "Opstartsmidler"
+    LOCAL = "local", "Decentrale midler"
+    CARRYOVER = "carryover", "Videreført fra forrige år"
+
+
+class FundingLine(PartyFields):
+    """Money available to a cluster-year from one source and party: allocated and actually paid."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="funding_lines")
+    source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
+    allocated = models.DecimalField("tildelt", null=True, blank=True, **MONEY)
+    paid = models.DecimalField("indbetalt", **MONEY)
+    text = models.CharField("tekst", max_length=200, blank=True)
+    allocation_round = models.ForeignKey(
+        "allocation.AllocationRound", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    carried_from = models.OneToOneField(
+        "CarryOverCommitment", on_delete=models.PROTECT, null=True, blank=True, related_name="funding_line"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cluster_year", "source", "party_kind", "id"]
+        verbose_name = "finansieringslinje"
+        verbose_name_plural = "finansieringslinjer"
+        constraints = [
+            *party_constraints("funding", allow_joint=True),
+            models.CheckConstraint(condition=Q(paid__gte=0), name="funding_paid_not_negative"),
+        ]
+
+
+class BudgetLine(PartyFields):
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="budget_lines")
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="budget_lines")
+    source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
+    amount = models.DecimalField("budget", **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cluster_year", "initiative__name", "id"]
+        verbose_name = "budgetlinje"
+        verbose_name_plural = "budgetlinjer"
+        constraints = [
+            *party_constraints("budget", allow_joint=False),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
+            # Conditional unique constraints, because NULLs never clash in a plain one.
+            models.UniqueConstraint(
+                fields=["cluster_year", "initiative", "source", "municipality"],
+                condition=Q(party_kind="municipality"), name="budget_line_unique_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster_year", "initiative", "source", "region"],
+                condition=Q(party_kind="region"), name="budget_line_unique_region",
+            ),
+        ]
+
+
+class EntryKind(models.TextChoices):
+    EXPENSE = "expense", "Udgift"
+    INCOME = "income", "Indtægt"
+
+
+class CostKind(models.TextChoices):
+    DEVELOPMENT = "development", "Udvikling"
+    SECRETARIAT = "secretariat", "Sekretariatsbetjening"
+    RUNNING = "running", "Drift"
+
+
+class ImportBatch(models.Model):
+    """One imported Excel template: its entries can be reversed as a whole, never deleted."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="import_batches")
+    filename = models.CharField("filnavn", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField("rækker")
+    total = models.DecimalField("beløb i alt", **MONEY)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField("indlæst", auto_now_add=True)
+    reversed_at = models.DateTimeField("tilbageført", null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = "import"
+        verbose_name_plural = "importer"
+
+
+class Entry(PartyFields):
+    """A ledger entry as booked in one party's own books. Never edited or deleted."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="entries")
+    initiative = models.ForeignKey(Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="entries")
+    booking_date = models.DateField("bogføringsdato")
+    kind = models.CharField("art", max_length=8, choices=EntryKind.choices)
+    # Signed: ordinary entries are positive; a reversal carries the negated amount.
+    amount = models.DecimalField("beløb", **MONEY)
+    account_code = models.CharField("konto", max_length=40)
+    voucher = models.CharField("bilag", max_length=60, blank=True)
+    text = models.CharField("tekst", max_length=255, blank=True)
+    cost_kind = models.CharField("omkostningstype", max_length=16, choices=CostKind.choices)
+    reverses = models.OneToOneField(
+        "self", verbose_name="tilbagefører", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="reversed_by",
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    class Meta:
+        ordering = ["booking_date", "id"]
+        verbose_name = "postering"
+        verbose_name_plural = "posteringer"
+        constraints = [
+            *party_constraints("entry", allow_joint=False),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | (Q(reverses__isnull=False) & Q(amount__lt=0)),
+                name="entry_amount_sign",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cluster_year", "booking_date"], name="entry_cy_date"),
+            models.Index(fields=["cluster_year", "initiative"], name="entry_cy_initiative"),
+        ]
+
+    def __str__(self):
+        return f"{self.booking_date} {self.get_kind_display()} {self.amount} ({self.text})"
+
+    @property
+    def signed_spend(self):
+        """Net spend contribution: expenses count up, income counts down."""
+        return self.amount if self.kind == EntryKind.EXPENSE else -self.amount
+
+
+class CarryOverCommitment(PartyFields):
+    """A party's commitment to headroom under its next-year expenditure ceiling for its unspent money."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="commitments")
+    amount = models.DecimalField("beløb", **MONEY)
+    committed_by = models.CharField("tilsagn givet af", max_length=200)
+    committed_on = models.DateField("tilsagnsdato")
+    note = models.TextField("bemærkning", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("registreret", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cluster_year", "party_kind", "id"]
+        verbose_name = "tilsagn om videreførelse"
+        verbose_name_plural = "tilsagn om videreførelse"
+        constraints = [
+            *party_constraints("commitment", allow_joint=False),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_positive"),
+            models.UniqueConstraint(
+                fields=["cluster_year", "municipality"],
+                condition=Q(party_kind="municipality"), name="commitment_one_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster_year", "region"],
+                condition=Q(party_kind="region"), name="commitment_one_per_region",
+            ),
+        ]

@@ -1,0 +1,132 @@
+"""Load the 2022 cluster map and funding populations shipped in geography/data.
+
+Idempotent: returns the list of changes it made (empty when all was in place).
+"""
+import csv
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from geography.models import (
+    Cluster,
+    ClusterFundingPopulation,
+    Membership,
+    Municipality,
+    Region,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAP_2022 = DATA_DIR / "cluster_map_2022.csv"
+FUNDING_POPULATION_2022 = DATA_DIR / "funding_population_2022.csv"
+FUNDING_POPULATION_DATE_2022 = datetime.date(2022, 1, 1)
+FUNDING_POPULATION_SOURCE = "Implied by Bilag 1, Table 1 (afledt af bilag 1, tabel 1)"
+
+
+@dataclass
+class Changes:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def _sync(model, lookup: dict, values: dict, changes: Changes, label: str):
+    """Create or update one row; record what changed."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        changes.add(f"oprettet {label}")
+        return obj
+    diffs = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    if diffs:
+        for key, value in diffs.items():
+            setattr(obj, key, value)
+        obj.full_clean()
+        obj.save()
+        changes.add(f"opdateret {label}: " + ", ".join(sorted(diffs)))
+    return obj
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def load_map(year: int, path: Path, changes: Changes) -> None:
+    rows = read_csv(path)
+    regions, municipalities, clusters = {}, {}, {}
+    for row in rows:
+        code = int(row["region_code"])
+        if code not in regions:
+            regions[code] = _sync(
+                Region, {"code": code}, {"name": row["region"], "slug": slugify(row["region"])},
+                changes, f"region {row['region']}",
+            )
+    for row in rows:
+        region = regions[int(row["region_code"])]
+        mcode = int(row["municipality_code"])
+        if mcode not in municipalities:
+            municipalities[mcode] = _sync(
+                Municipality, {"code": mcode}, {"name": row["municipality"], "region": region},
+                changes, f"kommune {mcode} {row['municipality']}",
+            )
+        key = (region.code, row["cluster"])
+        if key not in clusters:
+            clusters[key] = _sync(
+                Cluster, {"region": region, "name": row["cluster"]},
+                {"slug": slugify(row["cluster"].replace("/", " "))},
+                changes, f"klynge {row['cluster']} ({region.name})",
+            )
+    for row in rows:
+        cluster = clusters[(int(row["region_code"]), row["cluster"])]
+        municipality = municipalities[int(row["municipality_code"])]
+        _sync_membership(year, cluster, municipality, row["membership"], row["table2_mark"] or "", changes)
+
+
+def _sync_membership(year, cluster, municipality, kind, mark, changes):
+    obj = Membership.objects.filter(year=year, cluster=cluster, municipality=municipality).first()
+    label = f"medlemskab {year} {municipality.name} i {cluster.name} ({cluster.region.name})"
+    if obj is None:
+        obj = Membership(year=year, cluster=cluster, municipality=municipality, kind=kind, table2_mark=mark)
+        obj.full_clean()
+        obj.save()
+        changes.add(f"oprettet {label}")
+    elif obj.kind != kind or obj.table2_mark != mark:
+        obj.kind, obj.table2_mark = kind, mark
+        if kind != "shared_funding":
+            obj.funding_share = None
+        obj.full_clean()
+        obj.save()
+        changes.add(f"opdateret {label}")
+
+
+@transaction.atomic
+def load_funding_populations(path: Path, reference_date, changes: Changes) -> None:
+    for row in read_csv(path):
+        cluster = Cluster.objects.select_related("region").get(
+            region__code=int(row["region_code"]), name=row["cluster"]
+        )
+        _sync(
+            ClusterFundingPopulation,
+            {"cluster": cluster, "reference_date": reference_date},
+            {
+                "value": Decimal(row["funding_population"]),
+                "implied_min": Decimal(row["implied_min"]),
+                "implied_max": Decimal(row["implied_max"]),
+                "source": FUNDING_POPULATION_SOURCE,
+            },
+            changes,
+            f"finansieringsgrundlag {cluster}",
+        )
+
+
+def load(changes: Changes) -> None:
+    load_map(2022, MAP_2022, changes)
+    load_funding_populations(FUNDING_POPULATION_2022, FUNDING_POPULATION_DATE_2022, changes)

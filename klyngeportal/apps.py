@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KlyngeportalConfig(AppConfig):
+    name = "klyngeportal"
+    verbose_name = "Klyngeportal"

@@ -1,0 +1,1 @@
+"""Review, evaluation and the national collection: models come with the review work."""
