@@ -127,7 +127,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if env_bool("PLAIN_STATIC", False)
+            # pytest sets PYTEST_VERSION: tests serve from the finders without collectstatic.
+            if env_bool("PLAIN_STATIC", False) or "PYTEST_VERSION" in os.environ
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
