@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allocation",
     "accounts",
     "review",
+    "workbook",
 ]
 
 MIDDLEWARE = [

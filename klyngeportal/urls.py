@@ -17,5 +17,6 @@ urlpatterns = [
     path("fordeling/", include("allocation.urls")),
     path("regnskab/", include("accounts.urls")),
     path("opfoelgning/", include("review.urls")),
+    path("excel/", include("workbook.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""The Excel budget-and-accounts template: build, export and import."""
