@@ -8,6 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = ensure_demo_users()
-        self.stdout.write("Demobrugere (adgangskode for alle: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demobrugere (adgangskode for alle: {DEMO_PASSWORD}):")
         for username, role in users:
             self.stdout.write(f"  {username:<13} {role}")
