@@ -5,6 +5,7 @@ The cluster map and every population belong to a year or a reference date:
 """
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -206,6 +207,10 @@ class PopulationQuarter(models.Model):
     reference_date = models.DateField("opgørelsesdato", unique=True)
     source_name = models.CharField("kildefil", max_length=255)
     loaded_at = models.DateTimeField("indlæst", auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="indlæst af", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["reference_date"]
