@@ -1,4 +1,6 @@
 """Allocation rounds: a pot split between the municipal and the regional side, as data."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -31,6 +33,16 @@ class AllocationRound(models.Model):
         "self", verbose_name="kopieret fra", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    description = models.TextField("beskrivelse", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="oprettet af", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    published_at = models.DateTimeField("offentliggjort", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="offentliggjort af", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["year", "name"]
@@ -43,14 +55,132 @@ class AllocationRound(models.Model):
             models.CheckConstraint(
                 condition=Q(pot=models.F("municipal_pot") + models.F("regional_pot")), name="round_pot_split_sums"
             ),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="published"), name="round_one_published_per_year"
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.year})"
 
+    def get_absolute_url(self):
+        return reverse("allocation:round_detail", args=[self.slug])
+
     @property
     def is_published(self) -> bool:
         return self.status == RoundStatus.PUBLISHED
 
-    def get_absolute_url(self):
-        return reverse("allocation:round_detail", args=[self.slug])
+
+KEY = {"max_digits": 13, "decimal_places": 12}
+WEIGHT = {"max_digits": 14, "decimal_places": 6}
+
+
+class WithinRegionBasis(models.TextChoices):
+    POPULATION = "population", "Efter indbyggertal"
+    WEIGHTS = "weights", "Efter regionens egne vægte pr. klynge"
+
+
+class RegionKey(models.Model):
+    """A region's block-grant key for health in a round, and how it splits its amount over its clusters."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="region_keys")
+    region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, related_name="+")
+    key = models.DecimalField(
+        "bloktilskudsnøgle", validators=[MinValueValidator(0), MaxValueValidator(1)], **KEY
+    )
+    within_region = models.CharField(
+        "fordeling i regionen", max_length=12, choices=WithinRegionBasis.choices,
+        default=WithinRegionBasis.POPULATION,
+    )
+
+    class Meta:
+        ordering = ["round", "region__code"]
+        verbose_name = "regionsnøgle"
+        verbose_name_plural = "regionsnøgler"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "region"], name="region_key_unique"),
+            models.CheckConstraint(condition=Q(key__gte=0) & Q(key__lte=1), name="region_key_between_0_and_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.region.name} {self.key}"
+
+
+class ClusterWeight(models.Model):
+    """A region's own weight for one of its clusters (used when the region splits by weights)."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="cluster_weights")
+    cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField("vægt", validators=[MinValueValidator(0)], **WEIGHT)
+
+    class Meta:
+        ordering = ["round", "cluster__region__code", "cluster__name"]
+        verbose_name = "klyngevægt"
+        verbose_name_plural = "klyngevægte"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "cluster"], name="cluster_weight_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="cluster_weight_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.cluster} {self.weight}"
+
+
+class MunicipalityWeight(models.Model):
+    """A weight per municipality that multiplies its population (e.g. a socio-economic health key)."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="municipality_weights")
+    municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField("vægt", validators=[MinValueValidator(0)], **WEIGHT)
+
+    class Meta:
+        ordering = ["round", "municipality__code"]
+        verbose_name = "kommunevægt"
+        verbose_name_plural = "kommunevægte"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "municipality"], name="municipality_weight_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="municipality_weight_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.municipality.name} {self.weight}"
+
+
+class RowKind(models.TextChoices):
+    CLUSTER = "cluster", "Klynge"
+    REGION_SUBTOTAL = "region_subtotal", "Region i alt"
+    TOTAL = "total", "I alt"
+
+
+class PublishedRow(models.Model):
+    """One row of an officially published table (Bilag 1, Table 1 for 2022), kept as printed."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="published_rows")
+    position = models.PositiveSmallIntegerField("rækkefølge")
+    row_kind = models.CharField("rækketype", max_length=16, choices=RowKind.choices)
+    region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    cluster = models.ForeignKey(
+        "geography.Cluster", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    municipalities_kr = models.DecimalField("kommuner (kr.)", max_digits=14, decimal_places=0)
+    region_kr = models.DecimalField("region (kr.)", max_digits=14, decimal_places=0)
+    total_kr = models.DecimalField("i alt (kr.)", max_digits=14, decimal_places=0)
+    source = models.CharField("kilde", max_length=200)
+
+    class Meta:
+        ordering = ["round", "position"]
+        verbose_name = "offentliggjort tabelrække"
+        verbose_name_plural = "offentliggjorte tabelrækker"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "position"], name="published_row_position_unique"),
+            models.CheckConstraint(
+                condition=(Q(row_kind="cluster") & Q(cluster__isnull=False) & Q(region__isnull=False))
+                | (Q(row_kind="region_subtotal") & Q(cluster__isnull=True) & Q(region__isnull=False))
+                | (Q(row_kind="total") & Q(cluster__isnull=True) & Q(region__isnull=True)),
+                name="published_row_kind_matches_refs",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.cluster or self.region or "I alt"
+        return f"{self.round}: {where}"
