@@ -289,3 +289,51 @@ def startup_contributions(cluster: Cluster, year: int) -> list[ContributionLine]
         lines.append(ContributionLine("municipalities", None, None, out.municipal, round_))
     lines.append(ContributionLine("region", None, comp.regions[out.region], out.regional, round_))
     return lines
+
+
+# --- the result in Table 1's layout ------------------------------------------
+
+@dataclass
+class ResultRow:
+    row_kind: str  # cluster, region_subtotal, total
+    region: Region | None
+    cluster: Cluster | None
+    municipalities_kr: Decimal
+    region_kr: Decimal
+    total_kr: Decimal
+    population: Decimal | None = None
+    rate: Decimal | None = None  # the regional side's kr. per inhabitant (region rows)
+
+    @property
+    def region_name(self) -> str:
+        return self.region.name if self.region else ""
+
+    @property
+    def cluster_name(self) -> str:
+        return self.cluster.name if self.cluster else ""
+
+
+def result_rows(comp: Computation) -> list[ResultRow]:
+    """Regions with their clusters and a subtotal, then the grand total (as Table 1 is laid out)."""
+    result = comp.result
+    if result is None:
+        return []
+    rows: list[ResultRow] = []
+    for region in result.regions:
+        region_obj = comp.regions[region.key]
+        for c in region.clusters:
+            rows.append(
+                ResultRow("cluster", region_obj, comp.clusters[c.key], c.municipal, c.regional, c.total, c.population)
+            )
+        rows.append(
+            ResultRow(
+                "region_subtotal", region_obj, None, region.municipal, region.regional, region.total,
+                region.population, region.rate,
+            )
+        )
+    rows.append(
+        ResultRow(
+            "total", None, None, result.municipal_total, result.regional_total, result.total, result.population
+        )
+    )
+    return rows

@@ -1,0 +1,91 @@
+"""python manage.py allocate 2022 [--csv] [--municipalities] [--round SLUG] [--derive-shares]"""
+import csv
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from allocation import exports
+from allocation.selectors import compute_round
+from allocation.shares import derive_shares, shares_save
+from klyngeportal.formats import format_number
+
+from ._common import pick_round
+
+
+class Command(BaseCommand):
+    help = "Beregner fordelingen af opstartsmidlerne for et år (som bilag 1, tabel 1), evt. pr. kommune."
+
+    def add_arguments(self, parser):
+        parser.add_argument("year", type=int)
+        parser.add_argument("--round", dest="slug", help="rundens kortnavn (standard: årets offentliggjorte runde)")
+        parser.add_argument("--csv", dest="as_csv", action="store_true", help="skriv CSV")
+        parser.add_argument("--municipalities", action="store_true", help="én række pr. finansierende kommune")
+        parser.add_argument(
+            "--derive-shares", action="store_true",
+            help="afled og gem Københavns andele af klyngerne fra det indlæste kvartal",
+        )
+
+    def handle(self, *args, year, slug, as_csv, municipalities, derive_shares, **options):
+        round_ = pick_round(year, slug)
+        if derive_shares:
+            self._derive(round_)
+            return
+        comp = compute_round(round_)
+        if municipalities:
+            if comp.error or not comp.has_contributions:
+                raise CommandError((comp.contributions_note or comp.error or "").replace("\n", " "))
+            header, rows = exports.municipality_rows(comp)
+        else:
+            if comp.error:
+                raise CommandError(comp.error)
+            header, rows = exports.result_table(comp)
+        if as_csv:
+            self._csv(header, rows)
+        else:
+            self._text(round_, comp, header, rows)
+
+    def _csv(self, header, rows):
+        writer = csv_writer(self.stdout)
+        writer.writerow(header)
+        writer.writerows([exports.plain(v) for v in row] for row in rows)
+
+    def _text(self, round_, comp, header, rows):
+        self.stdout.write(f"{round_.name} ({round_.year}), {round_.get_status_display().lower()}")
+        widths = [max(len(str(h)), *(len(_fmt(r[i])) for r in rows)) for i, h in enumerate(header)]
+        self.stdout.write("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
+        for row in rows:
+            self.stdout.write("  ".join(_fmt(v).ljust(w) for v, w in zip(row, widths, strict=True)))
+        result = comp.result
+        low, high = result.regional_rate_range
+        self.stdout.write(
+            f"Kommuner: {format_number(result.municipal_rate, 2)} kr. pr. indbygger; "
+            f"regioner: {format_number(low, 2)}-{format_number(high, 2)} kr. pr. indbygger. "
+            "Afrundet til hele kroner efter største rest: kolonnerne summerer præcis til puljerne."
+        )
+
+    def _derive(self, round_):
+        derivation = derive_shares(round_.year, round_.reference_date)
+        if derivation.problems:
+            raise CommandError(" ".join(derivation.problems))
+        if not derivation.shares:
+            self.stdout.write(f"Ingen delt finansiering (*) i {round_.year}.")
+            return
+        try:
+            lines = shares_save(year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares})
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        for d in derivation.shares:
+            self.stdout.write(f"{d.membership.municipality.name} i {d.membership.cluster}: {d.share}")
+        self.stdout.write(f"{len(lines)} andele ændret ({derivation.quarter_code}).")
+
+
+def csv_writer(stream):
+    return csv.writer(stream, lineterminator="\n")
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return format_number(value, 0) if value == value.to_integral_value() else str(value)
