@@ -142,3 +142,15 @@ def get_cluster_year_or_404(user, pk, action: str = "view_accounts"):
 
 def can_use_admin(user) -> bool:
     return role_of(user) == Role.ADMIN
+
+
+# --- allocation rounds (readable by every logged-in user) ---------------------
+
+def can_manage_allocation(user) -> bool:
+    """Copy a round into a scenario, change a draft's parameters, set København's shares."""
+    return role_of(user) in (Role.NATIONAL, Role.ADMIN)
+
+
+def can_publish_allocation(user) -> bool:
+    """Publish a draft round (it becomes the year's allocation and is frozen)."""
+    return role_of(user) == Role.ADMIN
