@@ -1,0 +1,168 @@
+"""Small factories for tests: state built through the portal's own services.
+
+Everything made here is synthetic ("Syntetisk ..."): names and amounts only
+exist so that pages and permissions have something to show and to refuse.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from users.models import Role
+
+ROLES = ("anonymous", "secretariat_a", "secretariat_b", "ssu_a", "ssu_other", "national", "admin")
+MUNICIPAL_ACCOUNT = "4.62.82.1.01"  # shape of the municipal chart of accounts
+
+
+def user(role: str, *, username: str, cluster=None, region=None, password: str | None = None):
+    """A portal user; without a password it can only be logged in with force_login (fast)."""
+    return get_user_model().objects.create_user(
+        username=username,
+        password=password,
+        role=role,
+        cluster=cluster,
+        region=region,
+        email=f"{username}@syntetisk.invalid",
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+
+
+def matrix_users(*, aarhus, randers, bornholm, password: str | None = None) -> dict:
+    """The six logged-in roles of the permission matrix (cluster A = Aarhusklyngen, B = Randers Klyngen)."""
+    return {
+        "secretariat_a": user(Role.SECRETARIAT, username="sek_a", cluster=aarhus, password=password),
+        "secretariat_b": user(Role.SECRETARIAT, username="sek_b", cluster=randers, password=password),
+        "ssu_a": user(Role.SSU, username="ssu_a", region=aarhus.region, password=password),
+        "ssu_other": user(Role.SSU, username="ssu_other", region=bornholm.region, password=password),
+        "national": user(Role.NATIONAL, username="national", password=password),
+        "admin": user(Role.ADMIN, username="admin", password=password),
+    }
+
+
+def cluster_year(cluster, year: int):
+    from accounts import services
+
+    return services.cluster_year_get_or_create(cluster=cluster, year=year)
+
+
+def area(year: int = 2022, name: str = "Akutområdet"):
+    from accounts.models import InitiativeArea
+
+    return InitiativeArea.objects.get(year=year, name=name)
+
+
+def initiative(cy, *, by, name: str, last_year: int | None = None, area_name: str = "Akutområdet"):
+    from accounts import services
+
+    return services.initiative_create(
+        cluster_year=cy, by=by, name=name, area=area(cy.year, area_name),
+        description="Syntetisk indsats til test.", responsible="cluster", status="active",
+        first_year=cy.year, last_year=last_year or cy.year,
+    )
+
+
+def budget_line(cy, init, *, by, municipality, amount: Decimal, source: str = "startup"):
+    from accounts import services
+
+    return services.budget_line_set(
+        cluster_year=cy, by=by, initiative=init, source=source, party_kind="municipality",
+        municipality=municipality, amount=amount,
+    )
+
+
+def entry(cy, init, *, by, municipality, amount: Decimal, text: str = "Syntetisk postering",
+          kind: str = "expense", booking_date: datetime.date | None = None, account_code: str = MUNICIPAL_ACCOUNT):
+    from accounts import services
+
+    return services.entry_create(
+        cluster_year=cy, initiative=init, party_kind="municipality", municipality=municipality,
+        booking_date=booking_date or datetime.date(cy.year, 3, 15), kind=kind, amount=amount,
+        account_code=account_code, voucher="SYN-1", text=text, cost_kind="development", created_by=by,
+    )
+
+
+def transition(cy, action: str, *, by, comment: str = ""):
+    from review.workflow import cluster_year_transition
+
+    return cluster_year_transition(cluster_year=cy, action=action, by=by, comment=comment)
+
+
+def evaluation(init, year: int, *, by):
+    from review import services
+
+    return services.evaluation_save(
+        initiative=init, year=year, by=by,
+        challenge="Syntetisk udfordring", success_criteria="Syntetiske succeskriterier",
+        measurement="Syntetisk måling", measured_when="Ved årets udgang",
+        follow_up_responsible="Syntetisk ansvarlig", result="Syntetisk resultat", status="completed",
+    )
+
+
+@dataclass
+class World:
+    """Named objects the permission rules build URL kwargs and POST bodies from."""
+
+    users: dict
+    cluster_a: object
+    cluster_b: object
+    cluster_other: object
+    region_a: object
+    region_other: object
+    cy_a: object  # A's 2022 accounts, draft: the secretariat may write
+    cy_b: object  # B's 2022 accounts, draft
+    cy_a_submitted: object  # A's 2023 accounts, submitted: the SSU may return or approve
+    cy_a_approved: object  # A's 2024 accounts, approved: the SSU may reopen
+    initiative_a: object
+    initiative_b: object
+    entry_a: object
+    entry_b: object
+    evaluation_a: object
+    round: object
+    municipality_a: object
+    municipality_b: object
+    extra: dict = field(default_factory=dict)
+
+
+def build_world(*, password: str | None = None) -> World:
+    """Clusters A and B with accounts, years in review for the SSU, and one user per role."""
+    from allocation.models import AllocationRound
+    from geography.models import Cluster, Municipality
+
+    aarhus = Cluster.objects.select_related("region").get(region__code=1082, name="Aarhusklyngen")
+    randers = Cluster.objects.select_related("region").get(region__code=1082, name="Randers Klyngen")
+    bornholm = Cluster.objects.select_related("region").get(region__code=1084, name="Bornholm")
+    users = matrix_users(aarhus=aarhus, randers=randers, bornholm=bornholm, password=password)
+    sek_a, sek_b, ssu_a = users["secretariat_a"], users["secretariat_b"], users["ssu_a"]
+    aarhus_m = Municipality.objects.get(code=751)
+    randers_m = Municipality.objects.get(code=730)
+
+    cy_a = cluster_year(aarhus, 2022)
+    cy_b = cluster_year(randers, 2022)
+    init_a = initiative(cy_a, by=sek_a, name="Syntetisk indsats A")
+    init_b = initiative(cy_b, by=sek_b, name="Syntetisk indsats B")
+    budget_line(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("100000.00"))
+    budget_line(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("50000.00"))
+    entry_a = entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("1234.50"))
+    entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("200.00"), kind="income")
+    entry_b = entry(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("999.00"))
+    evaluation_a = evaluation(init_a, 2022, by=sek_a)
+
+    cy_a_submitted = cluster_year(aarhus, 2023)
+    transition(cy_a_submitted, "submit", by=sek_a)
+    cy_a_approved = cluster_year(aarhus, 2024)
+    transition(cy_a_approved, "submit", by=sek_a)
+    transition(cy_a_approved, "approve", by=ssu_a)
+
+    return World(
+        users=users, cluster_a=aarhus, cluster_b=randers, cluster_other=bornholm,
+        region_a=aarhus.region, region_other=bornholm.region,
+        cy_a=cy_a, cy_b=cy_b, cy_a_submitted=cy_a_submitted, cy_a_approved=cy_a_approved,
+        initiative_a=init_a, initiative_b=init_b, entry_a=entry_a, entry_b=entry_b,
+        evaluation_a=evaluation_a,
+        round=AllocationRound.objects.filter(year=2022).order_by("-status", "pk").first(),
+        municipality_a=aarhus_m, municipality_b=randers_m,
+    )

@@ -1,0 +1,207 @@
+"""The expected outcome of every URL for every role, for GET and POST.
+
+test_matrix.py walks the URL configuration and requires a rule here for each
+named URL: a URL without one fails the matrix with its name. A rule says how
+to build the URL's kwargs (and a POST body) from the matrix's World
+(tests/factories.py) and what each role gets.
+
+Policy (issues 3-7): reference data (geography, allocation results, Table 2,
+reconciliation, the national collection) is read by every logged-in role;
+anonymous users are sent to /log-ind/. A cluster's accounts are seen by its
+secretariat, its region's SSU, national readers and administrators; another
+cluster's secretariat and another region's SSU get 404. Writes: the cluster's
+secretariat and administrators (403 for others who can see, 404 for those who
+cannot). SSU transitions: the region's SSU and administrators. Allocation
+scenarios and the admin: administrators only.
+
+The POST body is the same for every role: the body that succeeds for an
+allowed role is the forged body of a refused one, which must change nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "secretariat_a", "secretariat_b", "ssu_a", "ssu_other", "national", "admin")
+METHODS = ("GET", "POST")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    statuses: frozenset[int]
+    location: str | None = None  # a redirect must start with this
+    writes: bool = False  # the request must change data (only allowed POSTs)
+
+    def __str__(self):
+        return self.label
+
+
+OK = Outcome("200", frozenset({200}))
+LOGIN = Outcome("login", frozenset({302}), location="/log-ind/?next=")
+ADMIN_LOGIN = Outcome("admin-login", frozenset({302}), location="/admin/login/?next=")
+FORBIDDEN = Outcome("403", frozenset({403}))
+NOT_FOUND = Outcome("404", frozenset({404}))
+NOT_ALLOWED = Outcome("405", frozenset({405}))
+# A successful write: 200 (a page showing the result) or a redirect to a page that is not the login.
+WRITE = Outcome("write", frozenset({200, 302}), writes=True)
+# A POST that is accepted but writes nothing (e.g. a form shown again with its errors).
+ACCEPTED = Outcome("accepted", frozenset({200, 302}))
+# POST to a page that only reads: 405 from a class-based view, or the page again from a plain
+# function view. Either way nothing changes (the matrix checks the data).
+READ_ONLY = Outcome("405|200-uden-ændring", frozenset({200, 405}))
+# The same for a user who may not see the object: 405 (method checked first) or 404.
+HIDDEN_READ_ONLY = Outcome("405|404", frozenset({404, 405}))
+
+
+def redirect_to(location: str) -> Outcome:
+    return Outcome(f"302->{location}", frozenset({302}), location=location)
+
+
+def per_role(anonymous, secretariat_a, secretariat_b, ssu_a, ssu_other, national, admin) -> dict[str, Outcome]:
+    return dict(zip(ROLES, (anonymous, secretariat_a, secretariat_b, ssu_a, ssu_other, national, admin), strict=True))
+
+
+def logged_in(outcome: Outcome) -> dict[str, Outcome]:
+    """The same outcome for every logged-in role; anonymous goes to the login page."""
+    return per_role(LOGIN, outcome, outcome, outcome, outcome, outcome, outcome)
+
+
+# --- policies ---------------------------------------------------------------
+READ_ALL = logged_in(OK)
+GET_ONLY = logged_in(READ_ONLY)  # a read-only page answers POST with 405 (or itself) and changes nothing
+POST_ONLY = logged_in(NOT_ALLOWED)  # an action (require_POST) answers GET with 405
+CLUSTER_READ = per_role(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, OK)
+CLUSTER_READ_POST = per_role(LOGIN, READ_ONLY, HIDDEN_READ_ONLY, READ_ONLY, HIDDEN_READ_ONLY, READ_ONLY, READ_ONLY)
+# Writes to cluster A's accounts (and their form pages on GET).
+CLUSTER_WRITE = per_role(LOGIN, WRITE, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, WRITE)
+CLUSTER_FORM = per_role(LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK)
+# The SSU's review transitions on cluster A's submitted accounts.
+SSU_WRITE = per_role(LOGIN, FORBIDDEN, NOT_FOUND, WRITE, NOT_FOUND, FORBIDDEN, WRITE)
+SSU_FORM = per_role(LOGIN, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, OK)
+# Region A's pages for the SSU: readable by the region's SSU, national and admin.
+REGION_READ = per_role(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
+ADMIN_ONLY_READ = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+ADMIN_ONLY_WRITE = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, WRITE)
+
+
+def no_kwargs(world) -> dict:
+    return {}
+
+
+def empty_body(world) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: dict[str, Outcome]
+    post: dict[str, Outcome]
+    label: str = ""  # tells variants of one URL apart (e.g. the action of a transition URL)
+    kwargs: Callable = no_kwargs
+    post_data: Callable = empty_body
+    query: str = ""  # appended to the URL of both methods, e.g. "?_export=csv"
+    # role -> texts that must not appear in a 200 answer to that role (a page that leaks another's data)
+    hidden: dict = field(default_factory=dict)
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+RULES: dict[str, Rule] = {
+    # --- project --------------------------------------------------------------
+    "home": Rule(get=READ_ALL, post=GET_ONLY, note="Forsiden."),
+    "health": Rule(
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post=per_role(READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY),
+        note="Sundhedstjek for load balancer: åben uden login, skriver intet.",
+    ),
+    "login": Rule(
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        # An empty login form is shown again with its errors.
+        post=per_role(OK, OK, OK, OK, OK, OK, OK),
+        note="Login-siden er åben; en tom formular vises igen med fejl.",
+    ),
+    "logout": Rule(
+        get=per_role(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=per_role(
+            redirect_to("/log-ind/"), redirect_to("/log-ind/"), redirect_to("/log-ind/"), redirect_to("/log-ind/"),
+            redirect_to("/log-ind/"), redirect_to("/log-ind/"), redirect_to("/log-ind/"),
+        ),
+        note="Log ud kun med POST.",
+    ),
+    "admin:index": Rule(
+        get=per_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
+        post=per_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
+        note="Django-admin: kun administratorer; andre sendes til admin-login.",
+    ),
+    # --- geography: reference data, read by every logged-in role -------------------
+    "geography:region_list": Rule(get=READ_ALL, post=GET_ONLY),
+    "geography:table2": Rule(get=READ_ALL, post=GET_ONLY),
+    "geography:region_detail": Rule(get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"slug": w.region_a.slug}),
+    "geography:cluster_detail": Rule(
+        get=READ_ALL, post=GET_ONLY,
+        kwargs=lambda w: {"region_slug": w.region_a.slug, "cluster_slug": w.cluster_a.slug},
+        note="Også en anden regions klynge er læsbar: referencedata er offentlige for alle logget ind.",
+    ),
+    "geography:municipality_detail": Rule(get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"code": w.municipality_a.code}),
+    # --- allocation ---------------------------------------------------------------
+    "allocation:round_list": Rule(get=READ_ALL, post=GET_ONLY),
+    # --- accounts ------------------------------------------------------------------
+    "accounts:cluster_year_list": Rule(get=READ_ALL, post=GET_ONLY, note="Listen er afgrænset pr. bruger."),
+    # --- review --------------------------------------------------------------------
+    "review:collection": Rule(get=READ_ALL, post=GET_ONLY, note="Gode erfaringer: alle logget ind læser."),
+    "review:inbox": Rule(get=READ_ALL, post=GET_ONLY, note="Mine opgaver: hver bruger ser sine egne."),
+    "review:region": Rule(
+        kwargs=lambda w: {"region_slug": w.region_a.slug, "year": 2022},
+        # The SSU's page: secretariats are refused (403), another region's SSU learns nothing (404).
+        get=REGION_READ,
+        post=per_role(LOGIN, FORBIDDEN, FORBIDDEN, READ_ONLY, HIDDEN_READ_ONLY, READ_ONLY, READ_ONLY),
+    ),
+    "review:cluster_year": Rule(
+        kwargs=lambda w: {"pk": w.cy_a.pk}, get=CLUSTER_READ, post=CLUSTER_READ_POST,
+        note="Klyngeregnskabets opfølgning med kommentartråd.",
+    ),
+    "review:comment_add": Rule(
+        kwargs=lambda w: {"pk": w.cy_a.pk},
+        get=POST_ONLY,
+        post=per_role(LOGIN, WRITE, NOT_FOUND, WRITE, NOT_FOUND, FORBIDDEN, WRITE),
+        post_data=lambda w: {"text": "Syntetisk kommentar"},
+        note="Kommentarer: klyngens sekretariat, regionens SSU og administrator.",
+    ),
+    "review:transition": [
+        Rule(
+            label="submit", kwargs=lambda w: {"pk": w.cy_a.pk, "action": "submit"},
+            get=POST_ONLY, post=per_role(LOGIN, WRITE, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, WRITE),
+        ),
+        Rule(
+            label="return", kwargs=lambda w: {"pk": w.cy_a_submitted.pk, "action": "return"},
+            get=POST_ONLY, post=SSU_WRITE, post_data=lambda w: {"comment": "Syntetisk: ret venligst budgettet."},
+        ),
+        Rule(
+            label="approve", kwargs=lambda w: {"pk": w.cy_a_submitted.pk, "action": "approve"},
+            get=POST_ONLY, post=SSU_WRITE,
+        ),
+        Rule(
+            label="reopen_review", kwargs=lambda w: {"pk": w.cy_a_approved.pk, "action": "reopen_review"},
+            get=POST_ONLY, post=SSU_WRITE, post_data=lambda w: {"comment": "Syntetisk: genåbnes."},
+        ),
+    ],
+    "review:evaluation_edit": Rule(
+        kwargs=lambda w: {"initiative_pk": w.initiative_a.pk, "year": 2022},
+        # Evaluations are shared in the national collection, so the edit form is 403 (not 404) for others.
+        get=per_role(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+        post=per_role(LOGIN, WRITE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, WRITE),
+        post_data=lambda w: {
+            "challenge": "Syntetisk udfordring, ændret", "success_criteria": "Syntetisk", "measurement": "Syntetisk",
+            "measured_when": "Ved årets udgang", "follow_up_responsible": "Syntetisk", "result": "Syntetisk",
+            "status": "completed",
+        },
+    ),
+    "review:evaluation_detail": Rule(
+        kwargs=lambda w: {"pk": w.evaluation_a.pk},
+        get=READ_ALL,
+        # POST records the SSU's spreading decision: the region's SSU and administrators.
+        post=per_role(LOGIN, FORBIDDEN, FORBIDDEN, WRITE, FORBIDDEN, FORBIDDEN, WRITE),
+        post_data=lambda w: {"decision": "recommended", "reasons": "Syntetisk begrundelse"},
+    ),
+}
