@@ -112,12 +112,12 @@ class ClusterYear(models.Model):
     def __str__(self):
         return f"{self.cluster.name} ({self.cluster.region.name}) {self.year}"
 
+    def get_absolute_url(self):
+        return reverse("accounts:cluster_year_detail", args=[self.pk])
+
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
-
-    def get_absolute_url(self):
-        return reverse("accounts:cluster_year_detail", args=[self.pk])
 
 
 class StatusChange(models.Model):
@@ -143,6 +143,9 @@ class StatusChange(models.Model):
         ordering = ["at", "id"]
         verbose_name = "statusændring"
         verbose_name_plural = "statusændringer"
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.at:%d.%m.%Y %H:%M})" if self.at else self.get_action_display()
 
 
 class InitiativeStatus(models.TextChoices):
@@ -227,6 +230,9 @@ class FundingLine(PartyFields):
             models.CheckConstraint(condition=Q(paid__gte=0), name="funding_paid_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.party_label}"
+
 
 class BudgetLine(PartyFields):
     cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="budget_lines")
@@ -252,6 +258,9 @@ class BudgetLine(PartyFields):
                 condition=Q(party_kind="region"), name="budget_line_unique_region",
             ),
         ]
+
+    def __str__(self):
+        return f"Budget {self.initiative}: {self.party_label}"
 
 
 class EntryKind(models.TextChoices):
@@ -284,6 +293,9 @@ class ImportBatch(models.Model):
         ordering = ["-imported_at"]
         verbose_name = "import"
         verbose_name_plural = "importer"
+
+    def __str__(self):
+        return self.filename
 
 
 class Entry(PartyFields):
@@ -362,3 +374,6 @@ class CarryOverCommitment(PartyFields):
                 condition=Q(party_kind="region"), name="commitment_one_per_region",
             ),
         ]
+
+    def __str__(self):
+        return f"Tilsagn {self.party_label}: {self.amount}"

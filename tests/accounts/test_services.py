@@ -1,0 +1,158 @@
+"""Rules of the accounts services: entries, reversals, bulk booking (synthetic data)."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+
+from accounts import services
+from accounts.models import ClusterYear, CostKind, Entry, EntryKind, PartyKind
+from accounts.selectors import cluster_year_summary
+from geography.models import Municipality
+
+
+def messages_of(excinfo) -> str:
+    return " ".join(excinfo.value.messages)
+
+
+def test_cluster_year_get_or_create_is_idempotent(aarhus):
+    first = services.cluster_year_get_or_create(cluster=aarhus, year=2022)
+    second = services.cluster_year_get_or_create(cluster=aarhus, year=2022)
+    assert first.pk == second.pk
+    assert ClusterYear.objects.filter(cluster=aarhus, year=2022).count() == 1
+    assert first.status == "draft"
+
+
+def test_entry_create_stores_the_entry_as_entered(entry_kwargs):
+    entry = services.entry_create(**entry_kwargs(account_code="4.62.82.1.01"))
+    entry.refresh_from_db()
+    assert entry.amount == Decimal("1234.50")
+    assert entry.account_code == "4.62.82.1.01"
+    assert entry.created_by.username == "sek_a"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"amount": Decimal("0")}, "større end 0"),
+        ({"amount": Decimal("-5.00")}, "større end 0"),
+        ({"amount": Decimal("10.005")}, "to decimaler"),
+        ({"booking_date": datetime.date(2023, 1, 2)}, "ligger ikke i regnskabsåret 2022"),
+        ({"account_code": "Kaffe og kage"}, "kommunale kontoplan"),
+        ({"party_kind": PartyKind.REGION, "municipality": None, "account_code": "abc"}, "regionale kontoplan"),
+        ({"kind": "gift"}, "udgift eller indtægt"),
+        ({"cost_kind": "andet"}, "omkostningstype"),
+    ],
+)
+def test_entry_create_refuses_invalid_input_in_danish(entry_kwargs, ref, overrides, message):
+    if overrides.get("party_kind") == PartyKind.REGION:
+        from geography.models import Region
+
+        overrides["region"] = Region.objects.get(code=1082)
+    with pytest.raises(ValidationError) as excinfo:
+        services.entry_create(**entry_kwargs(**overrides))
+    assert message in messages_of(excinfo)
+    assert Entry.objects.count() == 0
+
+
+def test_entry_party_must_belong_to_the_cluster(entry_kwargs, ref):
+    randers_kommune = Municipality.objects.get(code=730)
+    with pytest.raises(ValidationError) as excinfo:
+        services.entry_create(**entry_kwargs(municipality=randers_kommune))
+    assert "deltager ikke i Aarhusklyngen" in messages_of(excinfo)
+    from geography.models import Region
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.entry_create(**entry_kwargs(
+            party_kind=PartyKind.REGION, municipality=None, region=Region.objects.get(code=1084),
+            account_code="1.10.11",
+        ))
+    assert "Kun Region Midtjylland" in messages_of(excinfo)
+
+
+def test_entry_initiative_must_belong_to_the_cluster(entry_kwargs, initiative_b):
+    with pytest.raises(ValidationError) as excinfo:
+        services.entry_create(**entry_kwargs(initiative=initiative_b))
+    assert "hører ikke til Aarhusklyngen" in messages_of(excinfo)
+
+
+def test_only_own_secretariat_and_admin_may_book(entry_kwargs, users):
+    for name in ("secretariat_b", "ssu_a", "national"):
+        with pytest.raises(PermissionDenied):
+            services.entry_create(**entry_kwargs(created_by=users[name]))
+    assert Entry.objects.count() == 0
+    services.entry_create(**entry_kwargs(created_by=users["admin"]))
+    assert Entry.objects.count() == 1
+
+
+def test_submitted_year_refuses_entries(entry_kwargs, cy_a):
+    ClusterYear.objects.filter(pk=cy_a.pk).update(status="submitted")
+    with pytest.raises(PermissionDenied) as excinfo:
+        services.entry_create(**entry_kwargs())
+    assert "Indsendt" in str(excinfo.value)
+
+
+def test_reversal_nets_to_zero_and_keeps_both_rows(entry_kwargs, users, cy_a):
+    entry = services.entry_create(**entry_kwargs(amount=Decimal("999.99")))
+    reversal = services.entry_reverse(entry=entry, by=users["secretariat_a"])
+    assert reversal.reverses_id == entry.pk
+    assert reversal.amount == Decimal("-999.99")
+    assert (reversal.kind, reversal.initiative_id, reversal.account_code) == (
+        entry.kind, entry.initiative_id, entry.account_code)
+    assert Entry.objects.filter(cluster_year=cy_a).count() == 2
+    assert cluster_year_summary(cy_a).totals.spend == Decimal("0.00")
+
+
+def test_an_entry_is_reversed_once_and_a_reversal_is_not_reversed(entry_kwargs, users):
+    entry = services.entry_create(**entry_kwargs())
+    reversal = services.entry_reverse(entry=entry, by=users["secretariat_a"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.entry_reverse(entry=entry, by=users["secretariat_a"])
+    assert "allerede tilbageført" in messages_of(excinfo)
+    with pytest.raises(ValidationError):
+        services.entry_reverse(entry=reversal, by=users["secretariat_a"])
+    assert Entry.objects.count() == 2
+
+
+def test_the_database_refuses_a_second_reversal(entry_kwargs, users):
+    entry = services.entry_create(**entry_kwargs())
+    services.entry_reverse(entry=entry, by=users["secretariat_a"])
+    second = Entry(**{**entry_kwargs(), "amount": Decimal("-1234.50"), "reverses": entry})
+    with pytest.raises(IntegrityError):
+        second.save()
+
+
+def test_bulk_create_books_all_rows_with_a_fixed_number_of_queries(
+    entry_kwargs, initiative_a, aarhus_kommune, users, cy_a, django_assert_max_num_queries
+):
+    rows = [
+        {
+            "initiative_id": initiative_a.pk, "party_kind": "municipality", "municipality_code": 751,
+            "booking_date": datetime.date(2022, 1 + i % 12, 1 + i % 28), "kind": EntryKind.EXPENSE,
+            "amount": Decimal(i + 1) / 4, "account_code": "4.62.82", "voucher": f"SYN-{i}",
+            "text": "Syntetisk importrække", "cost_kind": CostKind.DEVELOPMENT,
+        }
+        for i in range(5000)
+    ]
+    # lock + initiatives + memberships + 3 inserts of 2000 (+ savepoint bookkeeping)
+    with django_assert_max_num_queries(10):
+        created = services.entries_create_bulk(cluster_year=cy_a, rows=rows, created_by=users["secretariat_a"])
+    assert len(created) == 5000
+    assert Entry.objects.filter(cluster_year=cy_a).count() == 5000
+    assert cluster_year_summary(cy_a).totals.spend == sum((r["amount"] for r in rows), Decimal(0))
+
+
+def test_bulk_create_is_all_or_nothing_and_names_the_rows(initiative_a, users, cy_a):
+    good = {
+        "initiative": initiative_a, "party_kind": "municipality", "municipality_code": 751,
+        "booking_date": datetime.date(2022, 5, 1), "kind": "expense", "amount": Decimal("10.00"),
+        "account_code": "4.62.82", "cost_kind": "development",
+    }
+    rows = [good, {**good, "amount": Decimal("1.001"), "row_number": 7}, {**good, "municipality_code": 730}]
+    with pytest.raises(ValidationError) as excinfo:
+        services.entries_create_bulk(cluster_year=cy_a, rows=rows, created_by=users["secretariat_a"])
+    text = messages_of(excinfo)
+    assert "Række 7: Beløbet må højst have to decimaler" in text
+    assert "Række 3: Kommunen deltager ikke" in text
+    assert Entry.objects.count() == 0
