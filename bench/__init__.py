@@ -1,0 +1,1 @@
+"""The national-scale benchmark of Klyngeportal (see docs/benchmark.md)."""

@@ -1,0 +1,229 @@
+"""The pages the benchmark measures in-process, and how it finds them.
+
+A page is measured only when its URL name resolves and its view is more than
+the skeleton's placeholder; otherwise the report says it does not exist yet.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from bench.dataset import Dataset
+
+
+@dataclass
+class Context:
+    """What the page URLs are built from: the focus cluster-year and its region and year."""
+
+    data: Dataset
+
+    @property
+    def cluster_year_pk(self) -> int:
+        return self.data.focus.pk
+
+    @property
+    def cluster(self):
+        return self.data.focus.cluster
+
+    @property
+    def region(self):
+        return self.data.focus.cluster.region
+
+    @property
+    def year(self) -> int:
+        return self.data.focus.year
+
+    @property
+    def initiative_pk(self) -> int:
+        return self.data.focus.initiatives[0]
+
+    def allocation_round(self):
+        from allocation.models import AllocationRound
+
+        return AllocationRound.objects.filter(year=self.year).order_by("pk").first()
+
+
+class PageMissing(Exception):
+    pass
+
+
+def first_url(candidates: list[Callable[[], str]]) -> str:
+    """The first candidate URL that reverses; PageMissing if none does."""
+    problems: list[str] = []
+    for make in candidates:
+        try:
+            return make()
+        except (NoReverseMatch, LookupError, AttributeError, TypeError) as exc:
+            text = str(exc).split("\n")[0]
+            match = re.match(r"Reverse for '([^']+)' not found", text)
+            text = f"no URL named '{match.group(1)}'" if match else text[:120]
+            if text not in problems:
+                problems.append(text)
+    raise PageMissing("; ".join(problems) or "no candidates")
+
+
+def _secretariat(ctx: Context) -> str:
+    return f"sek:{ctx.cluster.pk}"
+
+
+def _ssu(ctx: Context) -> str:
+    return f"ssu:{ctx.region.pk}"
+
+
+def _cluster_year_url(ctx: Context) -> str:
+    return first_url([lambda: reverse("accounts:cluster_year_detail", args=[ctx.cluster_year_pk])])
+
+
+def _entry_list_url(ctx: Context) -> str:
+    pk = ctx.cluster_year_pk
+    return first_url([
+        lambda: reverse("accounts:entry_list", args=[pk]),
+        lambda: reverse("accounts:entry_list", kwargs={"pk": pk}),
+        lambda: reverse("accounts:entry_list", kwargs={"cluster_year_pk": pk}),
+        lambda: reverse("accounts:entry_list") + f"?cluster_year={pk}",
+    ])
+
+
+def _entry_list_filtered_url(ctx: Context) -> str:
+    base = _entry_list_url(ctx)
+    joiner = "&" if "?" in base else "?"
+    # A selective filter (one initiative, expenses on development) on page 2, sorted by amount.
+    return base + joiner + f"initiative={ctx.initiative_pk}&kind=expense&cost_kind=development&sort=-amount"
+
+
+def _ssu_region_url(ctx: Context) -> str:
+    region, year = ctx.region, ctx.year
+    return first_url([
+        lambda: reverse("review:region_detail", args=[region.slug, year]),
+        lambda: reverse("review:region_detail", kwargs={"slug": region.slug, "year": year}),
+        lambda: reverse("review:region_detail", kwargs={"region": region.slug, "year": year}),
+        lambda: reverse("review:region_detail", args=[region.slug]) + f"?year={year}",
+        lambda: reverse("review:region", args=[region.slug, year]),
+        lambda: reverse("review:region_year", args=[region.slug, year]),
+    ])
+
+
+def _collection_url(ctx: Context) -> str:
+    return first_url([lambda: reverse("review:collection")])
+
+
+def _allocation_round_url(ctx: Context) -> str:
+    round_ = ctx.allocation_round()
+    if round_ is None:
+        raise PageMissing(f"no allocation round for {ctx.year} in the reference data")
+    return first_url([
+        lambda: round_.get_absolute_url(),
+        lambda: reverse("allocation:round_detail", args=[round_.slug]),
+    ])
+
+
+# key, label, role shown in the report, user key, URL
+PAGES: list[tuple[str, str, str, Callable[[Context], str], Callable[[Context], str]]] = [
+    ("cluster_year", "Cluster-year page", "secretariat", _secretariat, _cluster_year_url),
+    ("entry_list", "Entry list, first page", "secretariat", _secretariat, _entry_list_url),
+    ("entry_list_filtered", "Entry list, filtered and sorted", "secretariat", _secretariat,
+     _entry_list_filtered_url),
+    ("ssu_region", "SSU region page", "ssu", _ssu, _ssu_region_url),
+    ("collection", "National collection", "national", lambda ctx: "national", _collection_url),
+    ("allocation_round", "Allocation round page", "national", lambda ctx: "national", _allocation_round_url),
+]
+FLOOR_URL = "/sundhed/"
+
+
+def is_placeholder(url: str) -> bool:
+    try:
+        match = resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    initkwargs = getattr(match.func, "view_initkwargs", {}) or {}
+    return initkwargs.get("template_name") == "placeholder.html"
+
+
+def locate(ctx: Context) -> list[dict]:
+    """Every page with its URL and user, or the reason it is not measured."""
+    found = []
+    for key, label, role, user_of, url_of in PAGES:
+        entry = {"key": key, "label": label, "role": role, "user": user_of(ctx), "url": None, "missing": None}
+        try:
+            entry["url"] = url_of(ctx)
+        except PageMissing as exc:
+            entry["missing"] = f"page does not exist yet ({exc})"
+        else:
+            if is_placeholder(entry["url"]):
+                entry["missing"] = "URL still serves the skeleton's placeholder"
+        found.append(entry)
+    return found
+
+
+def client_for(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def _get(client: Client, url: str):
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, len(body)
+
+
+def count_queries(client: Client, url: str) -> dict:
+    """One request under CaptureQueriesContext: status, query count, SQL time and the slowest query."""
+    _get(client, url)  # warm caches (templates, URL resolver) so the count is the steady one
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as ctx:
+        response, size = _get(client, url)
+    total_ms = (time.perf_counter() - started) * 1000
+    queries = ctx.captured_queries
+    sql_ms = sum(float(q["time"]) for q in queries) * 1000
+    slowest = max(queries, key=lambda q: float(q["time"]), default=None)
+    result = {
+        "status": response.status_code,
+        "queries": len(queries),
+        "bytes": size,
+        "total_ms": total_ms,
+        "sql_ms": sql_ms,
+        "slowest_sql_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
+        "slowest_sql": slowest["sql"][:300] if slowest else "",
+    }
+    if response.status_code != 200:
+        result["error"] = f"HTTP {response.status_code}"
+    return result
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Linear-interpolated percentile (the 'inclusive' method), as numpy's default."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def time_requests(client: Client, url: str, n: int, warmup: int = 2) -> dict:
+    for _ in range(warmup):
+        _get(client, url)
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response, _ = _get(client, url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            return {"error": f"HTTP {response.status_code} while timing"}
+    return {
+        "n": n,
+        "median_ms": statistics.median(times),
+        "p95_ms": percentile(times, 95),
+        "min_ms": min(times),
+        "max_ms": max(times),
+    }

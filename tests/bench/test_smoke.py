@@ -1,0 +1,103 @@
+"""The benchmark at a tiny scale, so that its machinery keeps working (docs/benchmark.md).
+
+Runs `bench/run.py --scale 0.001` in a subprocess against its own database
+(PostgreSQL when reachable, else a SQLite file), with gunicorn and the load
+generator, and checks the report it writes. The figures themselves are not
+judged here: a tiny run says nothing about speed.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SMOKE_DB = "klyngeportal_bench_smoke"
+
+
+def smoke_database_url(tmp_path: Path) -> str:
+    """Our own PostgreSQL database beside the one DATABASE_URL names (or the local default), else SQLite."""
+    if os.environ.get("BENCH_SMOKE_DATABASE_URL"):
+        return os.environ["BENCH_SMOKE_DATABASE_URL"]
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        base = "postgres://postgres@127.0.0.1:5432/postgres"
+    parts = urlsplit(base)
+    try:
+        import psycopg
+
+        with psycopg.connect(urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), connect_timeout=3):
+            pass
+    except Exception:  # no PostgreSQL here: the benchmark also runs on SQLite
+        return f"sqlite:///{tmp_path / 'bench_smoke.sqlite3'}"
+    return urlunsplit(parts._replace(path=f"/{SMOKE_DB}"))
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("bench")
+    doc, result = tmp_path / "benchmark.md", tmp_path / "out" / "latest.json"
+    url = smoke_database_url(tmp_path)
+    started = time.monotonic()
+    completed = subprocess.run(
+        [
+            sys.executable, str(ROOT / "bench" / "run.py"), "--scale", "0.001", "--database-url", url,
+            "--requests", "3", "--concurrency", "2", "--load-requests", "10", "--load-seconds", "5",
+            "--workbook-entries", "50", "--doc", str(doc), "--json", str(result),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    seconds = time.monotonic() - started
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return {
+        "stdout": completed.stdout, "doc": doc.read_text(encoding="utf-8"),
+        "results": json.loads(result.read_text(encoding="utf-8")), "seconds": seconds, "url": url,
+    }
+
+
+def test_builds_the_scaled_data_set(smoke_run):
+    results = smoke_run["results"]
+    # 22 clusters x 2 years at this scale, 2 entries and 5 initiatives per cluster-year.
+    assert results["counts"]["clusters"] == 22
+    assert results["counts"]["cluster-years"] == 44
+    assert results["counts"]["entries"] == 88
+    assert results["counts"]["initiatives"] == 220
+    assert results["counts"]["budget lines"] == 440
+
+
+def test_measures_the_floor_in_process_and_under_gunicorn(smoke_run):
+    results = smoke_run["results"]
+    assert results["floor"]["status"] == 200
+    assert results["floor"]["queries"] == 1  # /sundhed/ runs SELECT 1 and nothing else
+    assert results["floor"]["timing"]["n"] == 3
+    server = results["server"]
+    assert "skipped" not in server, server.get("skipped")
+    assert server["floor"]["ok"] == server["floor"]["requests"] > 0
+    assert server["floor"]["rps"] > 0
+
+
+def test_every_page_that_exists_answers_200_at_both_steps(smoke_run):
+    pages = smoke_run["results"]["pages"]
+    assert {p["key"] for p in pages} == {
+        "cluster_year", "entry_list", "entry_list_filtered", "ssu_region", "collection", "allocation_round",
+    }
+    for page in pages:
+        if page["missing"]:
+            continue
+        assert page["small"]["status"] == 200, (page["key"], page["small"])
+        assert page["full"]["status"] == 200, (page["key"], page["full"])
+        assert page["timing"]["n"] == 3 and page["timing"]["p95_ms"] >= page["timing"]["median_ms"]
+
+
+def test_writes_the_document_and_prints_the_same_table(smoke_run):
+    doc, stdout = smoke_run["doc"], smoke_run["stdout"]
+    assert doc.startswith("# Benchmark")
+    for heading in ("### Pages (in-process)", "### Throughput under gunicorn", "### Targets"):
+        assert heading in doc and heading in stdout
+    targets = doc.split("### Targets", 1)[1]
+    assert "p95 ≤ 150 ms" in targets and "Import of 20,000 entries" in targets
+    assert "Floor: `/sundhed/`" in stdout
