@@ -7,6 +7,7 @@ to other clusters. Evaluations with their decisions form the national
 collection of good experiences.
 """
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -81,6 +82,11 @@ class Evaluation(models.Model):
 
     def get_absolute_url(self):
         return reverse("review:evaluation_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.status == EvaluationStatus.COMPLETED and not self.result.strip():
+            raise ValidationError({"result": "En afsluttet evaluering skal have et resultat."})
 
 
 class SpreadingChoice(models.TextChoices):

@@ -1,9 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from review import views
 
 app_name = "review"
 
 urlpatterns = [
-    path("erfaringer/", TemplateView.as_view(template_name="placeholder.html"), name="collection"),
-    path("mine-opgaver/", TemplateView.as_view(template_name="placeholder.html"), name="inbox"),
+    path("erfaringer/", views.collection, name="collection"),
+    path("mine-opgaver/", views.inbox, name="inbox"),
+    path("region/<slug:region_slug>/<int:year>/", views.region_detail, name="region"),
+    path("regnskab/<int:pk>/", views.cluster_year_detail, name="cluster_year"),
+    path("regnskab/<int:pk>/kommentar/", views.comment_add, name="comment_add"),
+    path("regnskab/<int:pk>/<slug:action>/", views.transition, name="transition"),
+    path("indsats/<int:initiative_pk>/evaluering/<int:year>/", views.evaluation_edit, name="evaluation_edit"),
+    path("evaluering/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
 ]

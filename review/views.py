@@ -1,0 +1,208 @@
+"""Pages of the review app. Scope always comes from users.access."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from accounts.models import Initiative
+from geography.models import Region
+from review import selectors, services
+from review.filters import CollectionFilter
+from review.forms import CommentForm, EvaluationForm, SpreadingDecisionForm, TransitionForm
+from review.models import Evaluation
+from review.tables import CollectionExportTable, CollectionTable
+from review.workflow import TRANSITIONS, TransitionRefused, cluster_year_transition, cluster_year_url
+from users.access import (
+    account_clusters,
+    get_cluster_year_or_404,
+    has_permission,
+    permission_problem,
+    role_of,
+)
+from users.models import Role
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _first_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- the SSU's region page ---------------------------------------------------------
+
+REGION_ROLES = (Role.SSU, Role.NATIONAL, Role.ADMIN)
+
+
+def region_detail(request, region_slug: str, year: int):
+    """The SSU's overview: its region's SSU, national readers and administrators (a secretariat gets 403)."""
+    region = get_object_or_404(Region, slug=region_slug)
+    role = role_of(request.user)
+    if role == Role.SSU and request.user.region_id != region.pk:
+        raise Http404("Regionen findes ikke, eller du har ikke adgang til dens klyngeregnskaber.")
+    if role not in REGION_ROLES:
+        raise PermissionDenied("Regionsoversigten er for SSU, nationale læsere og administratorer.")
+    overview = selectors.region_overview(user=request.user, region=region, year=year)
+    if not overview.rows:
+        # Nobody outside the region's scope learns anything about its accounts.
+        raise Http404("Regionen findes ikke, eller du har ikke adgang til dens klyngeregnskaber.")
+    for row in overview.rows:
+        if row.cluster_year is not None:
+            row.url = cluster_year_url(row.cluster_year)
+    return render(request, "review/region_detail.html", {"overview": overview, "region": region, "year": year})
+
+
+# --- one cluster-year: status, history, comments, evaluations -------------------------
+
+def cluster_year_detail(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk)
+    return render(request, "review/cluster_year_detail.html", {
+        "cluster_year": cluster_year,
+        "accounts_url": cluster_year_url(cluster_year),
+        "initiatives": selectors.cluster_year_evaluations(cluster_year),
+        "may_edit_evaluation": has_permission(request.user, "edit_evaluation", cluster_year),
+    })
+
+
+@require_POST
+def transition(request, pk: int, action: str):
+    cluster_year = get_cluster_year_or_404(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404("Ukendt handling.")
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        change = cluster_year_transition(
+            cluster_year=cluster_year, action=action, by=request.user, comment=form.cleaned_data.get("comment", "")
+        )
+    except TransitionRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied(_first_message(refused)) from refused
+        messages.error(request, _first_message(refused))
+    else:
+        messages.success(
+            request,
+            f"{cluster_year.cluster.name} {cluster_year.year}: {change.get_action_display().lower()} "
+            f"(status nu «{cluster_year.get_status_display()}»).",
+        )
+    return _back(request, cluster_year_url(cluster_year))
+
+
+@require_POST
+def comment_add(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk)
+    form = CommentForm(request.POST)
+    problem = permission_problem(request.user, "comment", cluster_year)
+    if problem:
+        raise PermissionDenied(problem)
+    if not form.is_valid():
+        messages.error(request, "Skriv en kommentar, før du gemmer.")
+    else:
+        services.comment_add(cluster_year=cluster_year, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Kommentaren er gemt.")
+    return _back(request, cluster_year_url(cluster_year))
+
+
+# --- evaluations ------------------------------------------------------------------
+
+def _visible_initiative(user, pk: int) -> Initiative:
+    """Initiatives are read by everyone logged in (the collection is for sharing); writing is checked apart."""
+    return get_object_or_404(Initiative.objects.select_related("cluster__region", "area"), pk=pk)
+
+
+def evaluation_edit(request, initiative_pk: int, year: int):
+    initiative = _visible_initiative(request.user, initiative_pk)
+    problem = services.evaluation_problem(request.user, initiative, year)
+    if problem:
+        raise PermissionDenied(problem)
+    evaluation = Evaluation.objects.filter(initiative=initiative, year=year).first()
+    form = EvaluationForm(request.POST or None, instance=evaluation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.evaluation_save(
+                initiative=initiative, year=year, by=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Evalueringen af «{initiative.name}» er gemt.")
+            return redirect(evaluation)
+    return render(request, "review/evaluation_form.html", {
+        "form": form, "initiative": initiative, "year": year, "evaluation": evaluation,
+    })
+
+
+def evaluation_detail(request, pk: int):
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("initiative__cluster__region", "initiative__area", "updated_by"), pk=pk
+    )
+    initiative = evaluation.initiative
+    decisions = list(evaluation.decisions.select_related("by").order_by("-at", "-id"))
+    may_decide = services.evaluation_problem(request.user, initiative, evaluation.year, "decide_spreading") is None
+    form = SpreadingDecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied("Kun SSU i klyngens region kan træffe beslutning om udbredelse.")
+        if form.is_valid():
+            try:
+                services.spreading_decide(
+                    evaluation=evaluation, by=request.user,
+                    decision=form.cleaned_data["decision"], reasons=form.cleaned_data["reasons"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Beslutningen om udbredelse er gemt.")
+                return redirect(evaluation)
+    return render(request, "review/evaluation_detail.html", {
+        "evaluation": evaluation,
+        "initiative": initiative,
+        "decisions": decisions,
+        "current": decisions[0] if decisions else None,
+        "form": form,
+        "may_edit": services.evaluation_problem(request.user, initiative, evaluation.year) is None,
+    })
+
+
+# --- the national collection ----------------------------------------------------------
+
+class CollectionView(ExportMixin, SingleTableMixin, FilterView):
+    """Evaluated initiatives across all clusters: every logged-in user reads it."""
+
+    filterset_class = CollectionFilter
+    table_class = CollectionTable
+    template_name = "review/evaluation_list.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    export_name = "gode-erfaringer"
+    dataset_kwargs = {"title": "Gode erfaringer"}
+
+    def get_queryset(self):
+        return selectors.collection_queryset()
+
+    def get_table_class(self):
+        if self.request.GET.get(self.export_trigger_param):
+            return CollectionExportTable
+        return CollectionTable
+
+
+collection = CollectionView.as_view()
+
+
+# --- what awaits me ----------------------------------------------------------------
+
+def inbox(request):
+    return render(request, "review/inbox.html", {
+        "inbox": selectors.inbox_for(request.user),
+        "has_accounts": account_clusters(request.user).exists(),
+    })

@@ -1,0 +1,151 @@
+"""The review workflow of a cluster-year's accounts: one function moves the status.
+
+kladde -> indsendt (klyngesekretariatet) -> godkendt, eller sendt retur med en
+kommentar (SSU i klyngens region) -> indsendt igen. Et godkendt regnskab kan
+genåbnes af SSU i regionen eller en administrator med en begrundelse.
+Who may do what in which status is decided by users.access.PERMISSIONS.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import ClusterYear, ReviewStatus, StatusChange
+from users.access import PERMISSIONS, _in_scope, permission_problem, role_of
+from users.models import Role, User
+
+
+class TransitionRefused(ValidationError):
+    """A transition that the rules do not allow; the message is Danish and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    to_status: str
+    label: str  # the button text
+    comment_required: bool
+    notify: tuple[str, ...]  # roles to tell: "secretariat" (the cluster's) and/or "ssu" (the region's)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("submit", ReviewStatus.SUBMITTED, "Indsend regnskabet", False, ("ssu",)),
+    "return": Transition("return", ReviewStatus.RETURNED, "Send retur", True, ("secretariat",)),
+    "approve": Transition("approve", ReviewStatus.APPROVED, "Godkend regnskabet", False, ("secretariat",)),
+    "reopen_review": Transition(
+        "reopen_review", ReviewStatus.RETURNED, "Genåbn regnskabet", True, ("secretariat", "ssu")
+    ),
+}
+
+COMMENT_REQUIRED = {
+    "return": "Skriv en kommentar til klyngesekretariatet: et regnskab kan ikke sendes retur uden begrundelse.",
+    "reopen_review": "Skriv en begrundelse: et godkendt regnskab kan ikke genåbnes uden.",
+}
+
+
+def may_act(user: User, action: str, cluster_year: ClusterYear) -> bool:
+    """Whether the user's role and scope allow the action at all, whatever the status."""
+    roles = PERMISSIONS[action][0]
+    return role_of(user) in roles and _in_scope(user, cluster_year.cluster)
+
+
+def transition_problem(*, cluster_year: ClusterYear, action: str, by: User, comment: str = "") -> str | None:
+    """None if the transition may happen now, else the Danish reason."""
+    if action not in TRANSITIONS:
+        return "Ukendt handling."
+    problem = permission_problem(by, action, cluster_year)
+    if problem:
+        return problem
+    if TRANSITIONS[action].comment_required and not comment.strip():
+        return COMMENT_REQUIRED[action]
+    return None
+
+
+def cluster_year_transition(*, cluster_year: ClusterYear, action: str, by: User, comment: str = "") -> StatusChange:
+    """Move the cluster-year's review status, record who/when/why, and e-mail those concerned on commit.
+
+    The row is locked (SELECT ... FOR UPDATE) and re-read before the check, so
+    two reviewers acting at once cannot both move it: the second sees the new
+    status and is refused.
+    """
+    comment = comment.strip()
+    with transaction.atomic():
+        locked = (
+            ClusterYear.objects.select_for_update(of=("self",))
+            .select_related("cluster__region")
+            .get(pk=cluster_year.pk)
+        )
+        problem = transition_problem(cluster_year=locked, action=action, by=by, comment=comment)
+        if problem:
+            # "forbidden": the role or scope never allows it; "invalid": not now (status, missing comment).
+            code = "invalid" if action in TRANSITIONS and may_act(by, action, locked) else "forbidden"
+            raise TransitionRefused(problem, code=code)
+        transition = TRANSITIONS[action]
+        change = StatusChange(
+            cluster_year=locked,
+            action=action,
+            from_status=locked.status,
+            to_status=transition.to_status,
+            comment=comment,
+            by=by,
+        )
+        change.full_clean()
+        locked.status = transition.to_status
+        locked.full_clean()
+        locked.save(update_fields=["status"])
+        change.save()
+        transaction.on_commit(lambda: send_transition_mail(change.pk))
+    # The caller's object follows the database.
+    cluster_year.status = locked.status
+    return change
+
+
+# --- e-mail ----------------------------------------------------------------
+
+def recipients_for(cluster_year: ClusterYear, roles: tuple[str, ...], exclude: User | None = None) -> list[str]:
+    users = User.objects.none()
+    if "secretariat" in roles:
+        users |= User.objects.filter(role=Role.SECRETARIAT, cluster_id=cluster_year.cluster_id)
+    if "ssu" in roles:
+        users |= User.objects.filter(role=Role.SSU, region_id=cluster_year.cluster.region_id)
+    users = users.filter(is_active=True).exclude(email="")
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _absolute(path: str) -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{path}"
+
+
+def cluster_year_url(cluster_year: ClusterYear) -> str:
+    """The accounts page of the cluster-year when it exists, else the review page."""
+    try:
+        return reverse("accounts:cluster_year_detail", args=[cluster_year.pk])
+    except NoReverseMatch:
+        return reverse("review:cluster_year", args=[cluster_year.pk])
+
+
+def send_transition_mail(change_pk: int) -> int:
+    """Tell the cluster's secretariat and/or the region's SSU about a status change. Returns mails sent."""
+    change = StatusChange.objects.select_related("cluster_year__cluster__region", "by").get(pk=change_pk)
+    cluster_year = change.cluster_year
+    to = recipients_for(cluster_year, TRANSITIONS[change.action].notify, exclude=change.by)
+    if not to:
+        return 0
+    context = {
+        "change": change,
+        "cluster_year": cluster_year,
+        "url": _absolute(cluster_year_url(cluster_year)),
+    }
+    subject = " ".join(render_to_string("review/email/transition_subject.txt", context).split())
+    body = render_to_string("review/email/transition_body.txt", context)
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    return mailers.default.send_messages([message]) or 0
