@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The Excel budget-and-accounts template: download, export, import and reversal of an import."""
+from django.urls import path
+
+from workbook import views
 
 app_name = "workbook"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("regnskab/<int:pk>/skabelon/", views.template_download, name="template"),
+    path("regnskab/<int:pk>/eksport/", views.export_download, name="export"),
+    path("regnskab/<int:pk>/indlaes/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/tilbagefoer/", views.import_reverse, name="import_reverse"),
+]

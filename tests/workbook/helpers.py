@@ -1,0 +1,57 @@
+"""Helpers for the workbook tests: build files, fill them as a user would, compare entries."""
+import io
+import zipfile
+
+from openpyxl import load_workbook
+
+from accounts.models import ImportBatch
+from workbook.builder import build_for
+from workbook.importer import import_workbook
+from workbook.selectors import live_entries
+
+
+def export_bytes(cluster_year, *, blank=False) -> bytes:
+    out = io.BytesIO()
+    build_for(cluster=cluster_year.cluster, year=cluster_year.year, cluster_year=cluster_year, blank=blank, out=out)
+    return out.getvalue()
+
+
+def fill(template: bytes, rows: list[list], start_row: int = 2) -> bytes:
+    """Type rows into Regnskab of a template, as a user would in Excel, and save."""
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb["Regnskab"]
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=start_row + offset, column=column, value=value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def run_import(cluster_year, data: bytes, user, *, filename="regnskab.xlsx", dry_run=False):
+    return import_workbook(cluster_year=cluster_year, fileobj=io.BytesIO(data), filename=filename,
+                           size=len(data), user=user, dry_run=dry_run)
+
+
+def entry_fields(cluster_year) -> list[tuple]:
+    """The live entries field by field, keyed by names so that two clusters compare."""
+    return sorted(
+        (e.booking_date, e.initiative.name, e.party_kind,
+         e.municipality.name if e.municipality_id else None, e.region.name if e.region_id else None,
+         e.kind, e.amount, e.account_code, e.voucher, e.text, e.cost_kind)
+        for e in live_entries(cluster_year).select_related("initiative", "municipality", "region")
+    )
+
+
+def counts():
+    from accounts.models import Entry
+
+    return Entry.objects.count(), ImportBatch.objects.count()
+
+
+def sheet_xml(data: bytes, title: str) -> str:
+    """The raw XML of a worksheet, found through the workbook's relationships."""
+    wb = load_workbook(io.BytesIO(data))
+    index = wb.sheetnames.index(title) + 1
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(f"xl/worksheets/sheet{index}.xml").decode()
