@@ -164,10 +164,14 @@ def shared_share_problems(year: int) -> list[str]:
     for row in rows:
         if row["n_set"] == 0:
             continue  # not set yet: allowed, and shown as unknown
-        if row["n_set"] != row["n"] or row["total"] != Decimal("1"):
+        if row["n_set"] != row["n"]:
             problems.append(
-                f"{row['municipality__name']}: andelene for {year} summerer til {row['total']}, ikke 1."
+                f"{row['municipality__name']}: kun {row['n_set']} af {row['n']} andele er sat for {year}; "
+                "sættes én, skal alle sættes, og de skal summere til 1."
             )
+        elif row["total"] != Decimal("1"):
+            total = format(Decimal(row["total"]).normalize(), "f").replace(".", ",")
+            problems.append(f"{row['municipality__name']}: andelene for {year} summerer til {total}, ikke 1.")
     return problems
 
 

@@ -53,6 +53,14 @@ def _sync(model, lookup: dict, values: dict, changes: Changes, label: str):
     return obj
 
 
+DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def danish_slug(text: str) -> str:
+    """Sjælland -> sjaelland, Lillebælt-klyngen -> lillebaelt-klyngen, Næstved/Slagelse -> naestved-slagelse."""
+    return slugify(text.replace("/", " ").translate(DANISH_LETTERS))
+
+
 def read_csv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -66,7 +74,7 @@ def load_map(year: int, path: Path, changes: Changes) -> None:
         code = int(row["region_code"])
         if code not in regions:
             regions[code] = _sync(
-                Region, {"code": code}, {"name": row["region"], "slug": slugify(row["region"])},
+                Region, {"code": code}, {"name": row["region"], "slug": danish_slug(row["region"])},
                 changes, f"region {row['region']}",
             )
     for row in rows:
@@ -81,7 +89,7 @@ def load_map(year: int, path: Path, changes: Changes) -> None:
         if key not in clusters:
             clusters[key] = _sync(
                 Cluster, {"region": region, "name": row["cluster"]},
-                {"slug": slugify(row["cluster"].replace("/", " "))},
+                {"slug": danish_slug(row["cluster"])},
                 changes, f"klynge {row['cluster']} ({region.name})",
             )
     for row in rows:

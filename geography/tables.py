@@ -17,6 +17,16 @@ def _decimals(value) -> int:
     return 0
 
 
+class CodeColumn(tables.Column):
+    """A DST code: shown as is, never with a thousands separator."""
+
+    def render(self, value):
+        return str(value)
+
+    def value(self, value):
+        return value
+
+
 class NumberColumn(tables.Column):
     """A right-aligned number in Danish format; with ``total=True`` its sum in the footer."""
 
@@ -30,6 +40,8 @@ class NumberColumn(tables.Column):
         return format_number(value, _decimals(value))
 
     def value(self, value):
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            return int(value)
         return value
 
     def render_footer(self, bound_column, table):
@@ -61,7 +73,7 @@ def _link(record):
 
 class RegionTable(tables.Table):
     name = tables.Column("Region", linkify=_link, footer="I alt")
-    code = tables.Column("DST-kode")
+    code = CodeColumn("DST-kode")
     clusters = NumberColumn("Klynger", total=True)
     municipalities = NumberColumn("Kommuner", total=True)
     funding_population = NumberColumn("Finansierende indbyggertal", total=True)
@@ -82,7 +94,7 @@ class RegionClusterTable(tables.Table):
 
 
 class ClusterMemberTable(tables.Table):
-    code = tables.Column("Kode")
+    code = CodeColumn("Kode")
     name = tables.Column("Kommune", linkify=_link, footer="I alt")
     kind_label = tables.Column("Deltagelse", order_by=("kind", "name"))
     mark = tables.Column("Tabel 2", default="")
@@ -108,7 +120,7 @@ class Table2Table(tables.Table):
 
 
 class MunicipalityMembershipTable(tables.Table):
-    year = tables.Column("År")
+    year = CodeColumn("År")
     region = tables.Column("Region")
     cluster = tables.Column("Klynge", linkify=_link)
     kind_label = tables.Column("Deltagelse")

@@ -35,3 +35,39 @@ def test_load_reference_twice_changes_nothing(ref, capsys):
     call_command("load_reference")
     assert "intet ændret" in capsys.readouterr().out
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_every_municipality_funds_exactly_one_cluster_except_koebenhavn(ref):
+    from collections import Counter
+
+    from geography.models import FUNDING_KINDS, MembershipKind
+
+    funding = Membership.objects.filter(year=2022, kind__in=FUNDING_KINDS)
+    counts = Counter(funding.values_list("municipality__name", flat=True))
+    assert len(counts) == 98
+    assert {name: n for name, n in counts.items() if n != 1} == {"København": 2}
+    shared = funding.filter(kind=MembershipKind.SHARED_FUNDING)
+    assert sorted(shared.values_list("municipality__name", "cluster__name")) == [
+        ("København", "Klynge By"), ("København", "Klynge Syd"),
+    ]
+    assert all(m.cluster.region_id == m.municipality.region_id
+               for m in Membership.objects.select_related("cluster", "municipality"))
+    non_funding = Membership.objects.filter(year=2022).exclude(kind__in=FUNDING_KINDS)
+    assert sorted(non_funding.values_list("municipality__name", "cluster__name", "table2_mark")) == [
+        ("Billund", "Lillebælt-klyngen", "**"),
+        ("Middelfart", "Fynsklyngen", "**"),
+        ("Rødovre", "Klynge Syd", "**"),
+        ("Vejen", "Lillebælt-klyngen", "***"),
+    ]
+
+
+@pytest.mark.django_db
+def test_slugs_spell_danish_letters_out(ref):
+    assert Region.objects.get(code=1085).slug == "sjaelland"
+    slugs = dict(Cluster.objects.values_list("name", "slug"))
+    assert slugs["Lillebælt-klyngen"] == "lillebaelt-klyngen"
+    assert slugs["Klyngen Næstved/Slagelse"] == "klyngen-naestved-slagelse"
+    assert slugs["Sønderjysk Klynge"] == "soenderjysk-klynge"
+    assert slugs["Klyngen Roskilde/Køge"] == "klyngen-roskilde-koege"
+    assert Cluster.objects.get(name="Klyngen Holbæk").get_absolute_url() == "/geografi/sjaelland/klyngen-holbaek/"
