@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import platform
@@ -215,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     log(f"migrated in {time.perf_counter() - setup_started:.1f} s")
-    call_command("load_reference", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_reference", verbosity=0, stdout=io.StringIO())
+    call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
     build = {"setup": time.perf_counter() - setup_started}
     log(f"reference data and static files in {build['setup']:.1f} s")
 
