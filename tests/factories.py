@@ -124,13 +124,16 @@ class World:
     round: object
     municipality_a: object
     municipality_b: object
+    scenario: object  # a draft copy of the 2022 round
+    regions: list
     extra: dict = field(default_factory=dict)
 
 
 def build_world(*, password: str | None = None) -> World:
     """Clusters A and B with accounts, years in review for the SSU, and one user per role."""
+    from allocation import services as allocation_services
     from allocation.models import AllocationRound
-    from geography.models import Cluster, Municipality
+    from geography.models import Cluster, Municipality, Region
 
     aarhus = Cluster.objects.select_related("region").get(region__code=1082, name="Aarhusklyngen")
     randers = Cluster.objects.select_related("region").get(region__code=1082, name="Randers Klyngen")
@@ -157,12 +160,15 @@ def build_world(*, password: str | None = None) -> World:
     transition(cy_a_approved, "submit", by=sek_a)
     transition(cy_a_approved, "approve", by=ssu_a)
 
+    round_2022 = AllocationRound.objects.filter(year=2022).order_by("-status", "pk").first()
+    scenario = allocation_services.round_copy(source=round_2022, name="Syntetisk scenarie", by=users["admin"])
+
     return World(
         users=users, cluster_a=aarhus, cluster_b=randers, cluster_other=bornholm,
         region_a=aarhus.region, region_other=bornholm.region,
         cy_a=cy_a, cy_b=cy_b, cy_a_submitted=cy_a_submitted, cy_a_approved=cy_a_approved,
         initiative_a=init_a, initiative_b=init_b, entry_a=entry_a, entry_b=entry_b,
         evaluation_a=evaluation_a,
-        round=AllocationRound.objects.filter(year=2022).order_by("-status", "pk").first(),
+        round=round_2022, scenario=scenario, regions=list(Region.objects.order_by("code")),
         municipality_a=aarhus_m, municipality_b=randers_m,
     )

@@ -47,6 +47,8 @@ NOT_ALLOWED = Outcome("405", frozenset({405}))
 WRITE = Outcome("write", frozenset({200, 302}), writes=True)
 # A POST that is accepted but writes nothing (e.g. a form shown again with its errors).
 ACCEPTED = Outcome("accepted", frozenset({200, 302}))
+# A redirect to another page (not the login) that writes nothing, e.g. "nothing to export" with a message.
+REDIRECT = Outcome("302", frozenset({302}))
 # POST to a page that only reads: 405 from a class-based view, or the page again from a plain
 # function view. Either way nothing changes (the matrix checks the data).
 READ_ONLY = Outcome("405|200-uden-ændring", frozenset({200, 405}))
@@ -83,6 +85,7 @@ SSU_FORM = per_role(LOGIN, FORBIDDEN, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, OK)
 REGION_READ = per_role(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
 ADMIN_ONLY_READ = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 ADMIN_ONLY_WRITE = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, WRITE)
+ADMIN_ONLY_ACCEPTED = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ACCEPTED)
 
 
 def no_kwargs(world) -> dict:
@@ -144,8 +147,67 @@ RULES: dict[str, Rule] = {
         note="Også en anden regions klynge er læsbar: referencedata er offentlige for alle logget ind.",
     ),
     "geography:municipality_detail": Rule(get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"code": w.municipality_a.code}),
-    # --- allocation ---------------------------------------------------------------
+    # --- allocation: results are reference data; scenarios are the administrator's -----
     "allocation:round_list": Rule(get=READ_ALL, post=GET_ONLY),
+    "allocation:round_compare": Rule(
+        get=READ_ALL, post=GET_ONLY, query="",
+        extra={"query": lambda w: f"?a={w.round.slug}&b={w.scenario.slug}"},
+    ),
+    "allocation:round_detail": Rule(get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"slug": w.round.slug}),
+    "allocation:round_export": [
+        Rule(label=fmt, get=READ_ALL, post=GET_ONLY, kwargs=lambda w, fmt=fmt: {"slug": w.round.slug, "fmt": fmt})
+        for fmt in ("csv", "xlsx")
+    ],
+    "allocation:round_export_municipalities": Rule(
+        # Without a loaded FOLK1A quarter there is nothing per municipality: back to the round with a message.
+        get=logged_in(REDIRECT), post=logged_in(REDIRECT), kwargs=lambda w: {"slug": w.round.slug, "fmt": "csv"},
+    ),
+    "allocation:round_cluster": Rule(
+        get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"slug": w.round.slug, "cluster_id": w.cluster_a.pk},
+    ),
+    "allocation:round_reconciliation": Rule(get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"slug": w.round.slug}),
+    "allocation:round_reconciliation_export": [
+        Rule(label=fmt, get=READ_ALL, post=GET_ONLY, kwargs=lambda w, fmt=fmt: {"slug": w.round.slug, "fmt": fmt})
+        for fmt in ("csv", "xlsx")
+    ],
+    "allocation:round_shares": Rule(
+        # Reading København's derived shares is for all; saving them changes the cluster map (admin).
+        # Without a loaded quarter the admin's POST is answered with a message and saves nothing.
+        get=READ_ALL, post=ADMIN_ONLY_ACCEPTED, kwargs=lambda w: {"slug": w.round.slug},
+    ),
+    "allocation:round_copy": Rule(
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.round.slug},
+        post_data=lambda w: {"name": "Syntetisk scenarie (kopi)", "description": "Syntetisk"},
+    ),
+    "allocation:round_edit": Rule(
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
+        post_data=lambda w: {
+            "name": "Syntetisk scenarie, ændret", "description": "Syntetisk", "pot": "90.000.000",
+            "municipal_pot": "45.000.000", "population_basis": "funding_population", "reference_date": "01.01.2022",
+        },
+    ),
+    "allocation:round_keys": Rule(
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
+        post_data=lambda w: {
+            **{f"key_{region.pk}": "0,2" for region in w.regions},
+            **{f"within_{region.pk}": "population" for region in w.regions},
+        },
+    ),
+    "allocation:round_cluster_weights": Rule(
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
+        post_data=lambda w: {f"w_{w.cluster_a.pk}": "2,5"},
+    ),
+    "allocation:round_municipality_weights": Rule(
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
+        post_data=lambda w: {"lines": f"{w.municipality_a.code};1,05"},
+    ),
+    "allocation:round_publish": Rule(
+        # 2022 already has its published round, so the administrator's publish is refused with a message.
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_ACCEPTED, kwargs=lambda w: {"slug": w.scenario.slug},
+    ),
+    "allocation:round_delete": Rule(
+        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
+    ),
     # --- accounts ------------------------------------------------------------------
     "accounts:cluster_year_list": Rule(get=READ_ALL, post=GET_ONLY, note="Listen er afgrænset pr. bruger."),
     # --- review --------------------------------------------------------------------
