@@ -92,14 +92,15 @@ def with_review_figures(queryset):
     )
 
 
-def _money_by_area(cluster_year_ids, queryset, expression) -> dict[tuple[int, int], Decimal]:
+def _money_by_area(cluster_year_ids, queryset, expression) -> dict[tuple[int, str], Decimal]:
+    """{(cluster_year_id, area name): total} in one grouped query."""
     rows = (
         queryset.filter(cluster_year_id__in=cluster_year_ids)
         .order_by()
-        .values("cluster_year_id", "initiative__area_id")
+        .values("cluster_year_id", "initiative__area__name")
         .annotate(total=Sum(expression, output_field=MONEY_FIELD))
     )
-    return {(row["cluster_year_id"], row["initiative__area_id"]): row["total"] or ZERO for row in rows}
+    return {(row["cluster_year_id"], row["initiative__area__name"]): row["total"] or ZERO for row in rows}
 
 
 @dataclass
@@ -140,8 +141,6 @@ TOTAL_FIELDS = ("funding", "budget", "spend", "carry_over")
 
 def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
     """All clusters of the region the user may see, with the year's figures and warnings (5 queries)."""
-    from accounts.models import InitiativeArea
-
     clusters = list(account_clusters(user).filter(region=region).order_by("name"))
     cluster_years = {
         cy.cluster_id: cy
@@ -152,8 +151,6 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
     ids = [cy.pk for cy in cluster_years.values()]
     budget_by_area = _money_by_area(ids, BudgetLine.objects.all(), F("amount"))
     spend_by_area = _money_by_area(ids, Entry.objects.all(), SIGNED_SPEND)
-    area_ids = {area_id for _, area_id in spend_by_area}
-    area_names = dict(InitiativeArea.objects.filter(pk__in=area_ids).values_list("pk", "name")) if area_ids else {}
 
     rows = []
     totals = {name: ZERO for name in (*TOTAL_FIELDS, "remaining")}
@@ -166,7 +163,7 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
             for name in TOTAL_FIELDS:
                 totals[name] += getattr(cy, name)
             totals["remaining"] += row.remaining
-            row.warnings = _warnings(cy, budget_by_area, spend_by_area, area_names)
+            row.warnings = _warnings(cy, budget_by_area, spend_by_area)
         rows.append(row)
     years = sorted(
         set(ClusterYear.objects.filter(cluster__in=[c.pk for c in clusters]).values_list("year", flat=True))
@@ -175,16 +172,15 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
     return RegionOverview(region=region, year=year, rows=rows, totals=totals, years=years)
 
 
-def _warnings(cy, budget_by_area, spend_by_area, area_names) -> list[Warning]:
+def _warnings(cy, budget_by_area, spend_by_area) -> list[Warning]:
     found = []
-    for (cy_id, area_id), spend in sorted(spend_by_area.items(), key=lambda item: area_names.get(item[0][1], "")):
+    for (cy_id, area_name), spend in sorted(spend_by_area.items()):
         if cy_id != cy.pk:
             continue
-        budget = budget_by_area.get((cy_id, area_id), ZERO)
+        budget = budget_by_area.get((cy_id, area_name), ZERO)
         if spend > budget:
             found.append(Warning(
-                f"Merforbrug på {area_names.get(area_id, 'ukendt område')}: forbrug {_kr(spend)} mod budget {_kr(budget)}",
-                "bad",
+                f"Merforbrug på {area_name}: forbrug {_kr(spend)} mod budget {_kr(budget)}", "bad"
             ))
     if cy.spend > cy.funding:
         found.append(Warning(f"Forbruget overstiger finansieringen med {_kr(cy.spend - cy.funding)}", "bad"))

@@ -18,7 +18,6 @@ from review.models import Evaluation
 from review.tables import CollectionExportTable, CollectionTable
 from review.workflow import TRANSITIONS, TransitionRefused, cluster_year_transition, cluster_year_url
 from users.access import (
-    account_clusters,
     get_cluster_year_or_404,
     has_permission,
     permission_problem,
@@ -182,7 +181,7 @@ class CollectionView(ExportMixin, SingleTableMixin, FilterView):
     filterset_class = CollectionFilter
     table_class = CollectionTable
     template_name = "review/evaluation_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
     export_name = "gode-erfaringer"
     dataset_kwargs = {"title": "Gode erfaringer"}
@@ -202,7 +201,4 @@ collection = CollectionView.as_view()
 # --- what awaits me ----------------------------------------------------------------
 
 def inbox(request):
-    return render(request, "review/inbox.html", {
-        "inbox": selectors.inbox_for(request.user),
-        "has_accounts": account_clusters(request.user).exists(),
-    })
+    return render(request, "review/inbox.html", {"inbox": selectors.inbox_for(request.user)})

@@ -1,0 +1,172 @@
+"""Evaluations (the five questions), spreading decisions, and the national collection with its exports."""
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from review.models import Evaluation, EvaluationStatus, SpreadingChoice, SpreadingDecision
+from review.services import evaluation_save, spreading_decide
+from tests.review.conftest import initiative
+
+FIVE = {
+    "challenge": "Syntetisk: for mange genindlæggelser af ældre medicinske patienter.",
+    "success_criteria": "Syntetisk: 10 % færre genindlæggelser inden for 30 dage.",
+    "measurement": "Syntetisk: udtræk fra landspatientregisteret.",
+    "measured_when": "Ultimo 2022 og ultimo 2023",
+    "follow_up_responsible": "Syntetisk klyngesekretariat",
+}
+
+
+def evaluate(world, init=None, who="secretariat_a", **extra):
+    return evaluation_save(initiative=init or world.init_a, year=2022, by=world.users[who], **{**FIVE, **extra})
+
+
+def test_secretariat_writes_its_own_evaluation_with_history(world):
+    evaluation = evaluate(world)
+    assert evaluation.status == EvaluationStatus.PLANNED
+    evaluate(world, status="completed", result="Syntetisk: 12 % færre genindlæggelser.")
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.COMPLETED
+    assert Evaluation.objects.count() == 1
+    assert [h.status for h in evaluation.history.order_by("history_date")] == ["planned", "completed"]
+
+
+@pytest.mark.parametrize("who", ["secretariat_b", "ssu_a", "ssu_other", "national"])
+def test_only_the_cluster_writes_the_evaluation(world, who):
+    with pytest.raises(PermissionDenied):
+        evaluate(world, who=who)
+    assert not Evaluation.objects.exists()
+
+
+def test_completed_evaluation_needs_a_result_and_the_year_must_be_the_initiatives(world):
+    with pytest.raises(ValidationError, match="skal have et resultat"):
+        evaluate(world, status="completed")
+    with pytest.raises(PermissionDenied, match="uden for"):
+        evaluation_save(initiative=world.init_a, year=2030, by=world.users["secretariat_a"], **FIVE)
+
+
+def test_spreading_decision_by_the_regions_ssu_only(world):
+    evaluation = evaluate(world, status="completed", result="Syntetisk resultat")
+    for who in ("secretariat_a", "ssu_other", "national"):
+        with pytest.raises(PermissionDenied):
+            spreading_decide(evaluation=evaluation, decision=SpreadingChoice.RECOMMENDED, reasons="x", by=world.users[who])
+    with pytest.raises(ValidationError, match="begrundelse"):
+        spreading_decide(evaluation=evaluation, decision=SpreadingChoice.RECOMMENDED, reasons=" ", by=world.users["ssu_a"])
+    spreading_decide(evaluation=evaluation, decision=SpreadingChoice.MORE_EVIDENCE, reasons="Syntetisk: vent på 2023-tal.",
+                     by=world.users["ssu_a"])
+    spreading_decide(evaluation=evaluation, decision=SpreadingChoice.RECOMMENDED, reasons="Syntetisk: tallene holder.",
+                     by=world.users["ssu_a"])
+    assert SpreadingDecision.objects.filter(evaluation=evaluation).count() == 2
+
+
+def test_evaluation_form_and_decision_over_http(world, client_for):
+    sek = client_for(world.users["secretariat_a"])
+    url = reverse("review:evaluation_edit", args=[world.init_a.pk, 2022])
+    assert sek.get(url).status_code == 200
+    response = sek.post(url, {**FIVE, "status": "completed", "result": ""})
+    assert response.status_code == 200
+    assert "En afsluttet evaluering skal have et resultat." in response.content.decode()
+    response = sek.post(url, {**FIVE, "status": "completed", "result": "Syntetisk: det virkede."})
+    evaluation = Evaluation.objects.get()
+    assert response.status_code == 302 and response["Location"] == evaluation.get_absolute_url()
+    assert client_for(world.users["ssu_a"]).get(url).status_code == 403  # the SSU decides, it does not write
+    # the SSU records its decision on the evaluation page
+    ssu = client_for(world.users["ssu_a"])
+    detail = evaluation.get_absolute_url()
+    assert 'name="decision"' in ssu.get(detail).content.decode()
+    assert 'name="decision"' not in sek.get(detail).content.decode()
+    response = ssu.post(detail, {"decision": "recommended", "reasons": "Syntetisk: klar effekt."})
+    assert response.status_code == 302
+    html = client_for(world.users["national"]).get(detail).content.decode()
+    assert "Anbefales udbredt til andre klynger" in html and "Syntetisk: klar effekt." in html
+    assert client_for(world.users["ssu_other"]).post(detail, {"decision": "recommended", "reasons": "x"}).status_code == 403
+    assert SpreadingDecision.objects.count() == 1
+
+
+@pytest.fixture
+def collection(world):
+    """Three synthetic evaluations: Aarhus recommended, Randers without a decision, Bornholm not recommended."""
+    a = evaluate(world, status="completed", result="Syntetisk: færre genindlæggelser i Aarhus.")
+    spreading_decide(evaluation=a, decision="more_evidence", reasons="Syntetisk", by=world.users["ssu_a"])
+    spreading_decide(evaluation=a, decision="recommended", reasons="Syntetisk: gode tal.", by=world.users["ssu_a"])
+    b = evaluate(world, init=world.init_b, who="secretariat_b", challenge="Syntetisk: KOL-patienter uden plan.")
+    bornholm_init = initiative(world.cy_other.cluster, "Syntetisk ø-indsats", area_name="De sårbare ældre")
+    c = evaluate(world, init=bornholm_init, who="admin", status="completed", result="Syntetisk: ingen effekt.")
+    spreading_decide(evaluation=c, decision="not_recommended", reasons="Syntetisk", by=world.users["admin"])
+    return {"a": a, "b": b, "c": c}
+
+
+def names(response) -> list[str]:
+    return [r.record.initiative.name for r in response.context["table"].page.object_list]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", ["Syntetisk akutteam Aarhus", "Syntetisk kronikerforløb Randers", "Syntetisk ø-indsats"]),
+    ("decision=recommended", ["Syntetisk akutteam Aarhus"]),  # the newest decision counts
+    ("decision=more_evidence", []),
+    ("decision=none", ["Syntetisk kronikerforløb Randers"]),
+    ("region={region_a}", ["Syntetisk akutteam Aarhus", "Syntetisk kronikerforløb Randers"]),
+    ("cluster={cluster_other}", ["Syntetisk ø-indsats"]),
+    ("area=De+sårbare+ældre", ["Syntetisk ø-indsats"]),
+    ("year=2022&status=completed", ["Syntetisk akutteam Aarhus", "Syntetisk ø-indsats"]),
+    ("q=KOL", ["Syntetisk kronikerforløb Randers"]),
+    ("q=gode+tal", ["Syntetisk akutteam Aarhus"]),  # the decision's reasons are searched too
+    ("q=genindlæggelser+aarhus", ["Syntetisk akutteam Aarhus"]),
+])
+def test_collection_filters(world, collection, client_for, query, expected):
+    query = query.format(region_a=world.cy_a.cluster.region_id, cluster_other=world.cy_other.cluster_id)
+    response = client_for(world.users["ssu_other"]).get(reverse("review:collection") + "?" + query)
+    assert response.status_code == 200
+    assert sorted(names(response)) == expected
+
+
+def test_collection_is_sortable(world, collection, client_for):
+    response = client_for(world.users["national"]).get(reverse("review:collection") + "?sort=-cluster")
+    # Randers Klyngen, Bornholm, Aarhusklyngen
+    assert names(response) == ["Syntetisk kronikerforløb Randers", "Syntetisk ø-indsats", "Syntetisk akutteam Aarhus"]
+
+
+def test_collection_exports_csv_and_xlsx(world, collection, client_for):
+    client = client_for(world.users["secretariat_b"])
+    response = client.get(reverse("review:collection") + "?region=" + str(world.cy_a.cluster.region_id) + "&_export=csv")
+    assert response.status_code == 200
+    assert 'filename="gode-erfaringer.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["Indsats"] for r in rows] == ["Syntetisk akutteam Aarhus", "Syntetisk kronikerforløb Randers"]
+    aarhus = rows[0]
+    assert aarhus["Udbredelse"] == "Anbefales udbredt til andre klynger"
+    assert aarhus["Begrundelse for beslutning"] == "Syntetisk: gode tal."
+    assert aarhus["Succeskriterier"] == FIVE["success_criteria"]
+    assert aarhus["Evaluering"] == "Afsluttet"
+    assert rows[1]["Udbredelse"] == ""
+
+    response = client.get(reverse("review:collection") + "?_export=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    header = values[0]
+    assert header[:4] == ("Indsats", "Region", "Klynge", "Indsatsområde")
+    assert {row[0] for row in values[1:]} == {
+        "Syntetisk akutteam Aarhus", "Syntetisk kronikerforløb Randers", "Syntetisk ø-indsats",
+    }
+    assert "Hvordan måles succes" in header
+
+
+# session, user, count, the base template's region of the SSU user, the filter form's choices (areas,
+# regions, clusters, years), one page of evaluations with their decisions
+COLLECTION_QUERIES = 9
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_collection_query_count_is_constant(world, collection, client_for, django_assert_num_queries, extra):
+    for i in range(extra):
+        init = initiative(world.cy_a.cluster, f"Syntetisk ekstra {i}")
+        e = evaluate(world, init=init)
+        spreading_decide(evaluation=e, decision="recommended", reasons="Syntetisk", by=world.users["ssu_a"])
+    client = client_for(world.users["ssu_a"])
+    with django_assert_num_queries(COLLECTION_QUERIES):
+        response = client.get(reverse("review:collection") + "?q=syntetisk")
+    assert len(names(response)) == 3 + extra
