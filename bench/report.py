@@ -22,7 +22,8 @@ def ms(value) -> str:
 def ratio(value, floor) -> str:
     if value is None or not floor:
         return "–"
-    return f"{value / floor:,.1f}×"
+    quotient = value / floor
+    return f"{quotient:,.2f}×" if quotient < 1 else f"{quotient:,.1f}×"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -55,13 +56,15 @@ def pages_table(results: dict) -> list[str]:
             label, page["role"], small.get("queries", "–"), full.get("queries", "–"),
             ms(timing.get("median_ms")), ms(timing.get("p95_ms")),
             ratio(timing.get("p95_ms"), floor_t.get("p95_ms")),
-            f"{ms(full.get('sql_ms'))} ms SQL of {ms(full.get('total_ms'))} ms; {full.get('bytes', 0):,} bytes",
+            f"{ms(full.get('sql_ms'))} ms SQL of {ms(full.get('total_ms'))} ms; "
+            f"{small.get('bytes', 0):,} → {full.get('bytes', 0):,} bytes",
         ])
     n = (floor_t or {}).get("n", "–")
     return [
         f"In-process, Django test Client logged in as the role shown; {n} timed requests per page after 2 warm-up "
         f"requests; query counts from CaptureQueriesContext on one further request, at the small step "
-        f"(`small`) and at the full data set (`full`).",
+        f"(`small`) and at the full data set (`full`); the last column gives that request's SQL time and "
+        f"total time at full data, and the HTML size at the small step → at full data.",
         "",
         *_table(
             ["page", "role", "queries small", "queries full", "median ms", "p95 ms", "p95 / floor p95",
