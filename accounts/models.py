@@ -233,6 +233,11 @@ class FundingLine(PartyFields):
     def __str__(self):
         return f"{self.get_source_display()}: {self.party_label}"
 
+    @property
+    def difference(self):
+        """Paid minus allocated (None without an allocated amount)."""
+        return None if self.allocated is None else self.paid - self.allocated
+
 
 class BudgetLine(PartyFields):
     cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="budget_lines")

@@ -1,0 +1,68 @@
+"""Server-side SVG charts: no JavaScript, no CDN; the portal draws them itself."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from klyngeportal.formats import format_kr
+
+BUDGET_COLOUR = "#9cc3d5"
+SPEND_COLOUR = "#005b7f"
+OVER_COLOUR = "#a4161a"
+
+
+def budget_vs_spend_svg(rows, *, title: str = "Budget og forbrug pr. indsatsområde") -> SafeString:
+    """Horizontal bars: for each row (label, budget, spend) a budget bar and a spend bar on one scale.
+
+    Rows are MoneyRow-like objects with ``label``, ``budget`` and ``spend``. Spend over budget is red.
+    """
+    rows = list(rows)
+    width, label_w, value_w = 860, 250, 150
+    bar_h, gap, top, legend_h = 14, 14, 30, 24
+    plot_w = width - label_w - value_w
+    row_h = 2 * bar_h + 4 + gap
+    height = top + legend_h + max(len(rows), 1) * row_h
+    largest = max([Decimal(0)] + [max(r.budget, r.spend, Decimal(0)) for r in rows])
+    scale = (Decimal(plot_w) / largest) if largest > 0 else Decimal(0)
+
+    def bar_len(value: Decimal) -> int:
+        return int((max(value, Decimal(0)) * scale).to_integral_value()) if scale else 0
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="chart-title">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<text x="0" y="16" font-size="15" font-weight="700" fill="#1d2733">{escape(title)}</text>',
+        f'<rect x="{label_w}" y="{top}" width="12" height="12" fill="{BUDGET_COLOUR}"/>'
+        f'<text x="{label_w + 18}" y="{top + 11}" font-size="12">Budget</text>'
+        f'<rect x="{label_w + 90}" y="{top}" width="12" height="12" fill="{SPEND_COLOUR}"/>'
+        f'<text x="{label_w + 108}" y="{top + 11}" font-size="12">Forbrug (netto)</text>'
+        f'<rect x="{label_w + 230}" y="{top}" width="12" height="12" fill="{OVER_COLOUR}"/>'
+        f'<text x="{label_w + 248}" y="{top + 11}" font-size="12">Forbrug over budget</text>',
+    ]
+    if not rows:
+        parts.append(f'<text x="{label_w}" y="{top + legend_h + 16}" font-size="13">Ingen indsatsområder.</text>')
+    for index, row in enumerate(rows):
+        y = top + legend_h + index * row_h
+        label = escape(row.label if len(row.label) <= 34 else row.label[:33] + "…")
+        over = row.spend > row.budget
+        spend_colour = OVER_COLOUR if over else SPEND_COLOUR
+        parts.append(
+            f'<g class="bar-row" data-label="{escape(row.label)}">'
+            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" font-size="13" text-anchor="end">{label}</text>'
+            f'<rect class="bar-budget" x="{label_w}" y="{y}" width="{bar_len(row.budget)}" height="{bar_h}" '
+            f'fill="{BUDGET_COLOUR}"><title>{escape(row.label)}: budget {format_kr(row.budget)}</title></rect>'
+            f'<text x="{label_w + bar_len(row.budget) + 6}" y="{y + bar_h - 3}" font-size="11">'
+            f'{format_kr(row.budget)}</text>'
+            f'<rect class="bar-spend" x="{label_w}" y="{y + bar_h + 4}" width="{bar_len(row.spend)}" '
+            f'height="{bar_h}" fill="{spend_colour}"><title>{escape(row.label)}: forbrug '
+            f'{format_kr(row.spend)}</title></rect>'
+            f'<text x="{label_w + bar_len(row.spend) + 6}" y="{y + 2 * bar_h + 1}" font-size="11">'
+            f'{format_kr(row.spend)}</text>'
+            "</g>"
+        )
+    parts.append(f'<line x1="{label_w}" y1="{top + legend_h - 4}" x2="{label_w}" y2="{height}" stroke="#5b6775"/>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text part above is escaped

@@ -1,0 +1,49 @@
+"""Filters of the entry list (django-filter): area, initiative, party, kind, cost kind, dates, account."""
+import django_filters
+from django import forms
+
+from accounts.forms import DanishDateInput, party_choices
+from accounts.models import CostKind, Entry, EntryKind, Initiative, InitiativeArea
+
+
+class EntryFilter(django_filters.FilterSet):
+    area = django_filters.ModelChoiceFilter(
+        label="Indsatsområde", field_name="initiative__area", queryset=InitiativeArea.objects.none(),
+        empty_label="Alle",
+    )
+    initiative = django_filters.ModelChoiceFilter(
+        label="Indsats", queryset=Initiative.objects.none(), empty_label="Alle",
+    )
+    party = django_filters.ChoiceFilter(label="Part", method="filter_party", empty_label="Alle")
+    kind = django_filters.ChoiceFilter(label="Art", choices=EntryKind.choices, empty_label="Alle")
+    cost_kind = django_filters.ChoiceFilter(label="Omkostningstype", choices=CostKind.choices, empty_label="Alle")
+    date_from = django_filters.DateFilter(
+        label="Fra dato", field_name="booking_date", lookup_expr="gte", widget=DanishDateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label="Til dato", field_name="booking_date", lookup_expr="lte", widget=DanishDateInput()
+    )
+    account = django_filters.CharFilter(
+        label="Konto", field_name="account_code", lookup_expr="startswith",
+        widget=forms.TextInput(attrs={"size": 10, "placeholder": "fx 4.62"}),
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["area", "initiative", "party", "kind", "cost_kind", "date_from", "date_to", "account"]
+
+    def __init__(self, *args, cluster_year, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
+        self.filters["initiative"].queryset = Initiative.objects.filter(cluster_id=cluster_year.cluster_id).order_by(
+            "name"
+        )
+        self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]
+
+    def filter_party(self, queryset, name, value):
+        kind, _, pk = value.partition(":")
+        if kind == "r":
+            return queryset.filter(party_kind="region", region_id=pk)
+        if kind == "m":
+            return queryset.filter(party_kind="municipality", municipality_id=pk)
+        return queryset

@@ -1,0 +1,304 @@
+"""Forms of the accounts pages: Danish decimal comma in, Danish messages out.
+
+The forms only parse and check input; every write goes through accounts.services.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from accounts.models import (
+    CostKind,
+    EntryKind,
+    FundingSource,
+    Initiative,
+    InitiativeArea,
+    InitiativeStatus,
+    PartyKind,
+)
+from klyngeportal.formats import format_number
+
+# 1.234,50 / 1234,50 / 1 234,50 / 1234 (kr.) ; a dot is only a thousands separator.
+_GROUPED = re.compile(r"^-?\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$")
+_PLAIN = re.compile(r"^-?\d+(?:,\d+)?$")
+
+
+def parse_danish_decimal(text: str) -> Decimal:
+    """Parse «1.234,50» as 1234.50; raise ValueError with a Danish message otherwise."""
+    raw = (text or "").strip().replace("\u00a0", " ")
+    raw = re.sub(r"\s*kr\.?$", "", raw, flags=re.IGNORECASE).strip()
+    if _GROUPED.match(raw):
+        normal = raw.replace(".", "").replace(" ", "").replace(",", ".")
+    elif _PLAIN.match(raw):
+        normal = raw.replace(",", ".")
+    elif re.match(r"^-?\d+\.\d{1,2}$", raw):
+        raise ValueError(f"«{text}»: brug komma som decimaltegn, fx 1.234,50.")
+    else:
+        raise ValueError(f"«{text}» er ikke et beløb. Skriv fx 1.234,50.")
+    try:
+        return Decimal(normal)
+    except InvalidOperation as exc:
+        raise ValueError(f"«{text}» er ikke et beløb. Skriv fx 1.234,50.") from exc
+
+
+class DanishMoneyField(forms.CharField):
+    """An amount in kroner with decimal comma (1.234,50); at most two decimals."""
+
+    def __init__(self, *, min_value: Decimal | None = Decimal("0.01"), **kwargs):
+        self.min_value = min_value
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "num", "size": 16}))
+        kwargs.setdefault("help_text", "Kroner med komma, fx 1.234,50")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_number(value, 2)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_danish_decimal(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError("Beløbet må højst have to decimaler (øre).", code="decimals")
+        if abs(amount) >= Decimal("1e12"):
+            raise forms.ValidationError("Beløbet er for stort.", code="max")
+        if self.min_value is not None and amount < self.min_value:
+            if self.min_value == Decimal("0.01"):
+                raise forms.ValidationError("Beløbet skal være større end 0.", code="min")
+            raise forms.ValidationError(
+                f"Beløbet skal være mindst {format_number(self.min_value, 2)}.", code="min"
+            )
+        return amount.quantize(Decimal("0.01"))
+
+
+class DanishDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def party_choices(cluster_year, members: dict, *, include_joint: bool = False) -> list[tuple[str, str]]:
+    choices = [("", "– vælg part –"), (f"r:{cluster_year.cluster.region_id}", f"Region {cluster_year.cluster.region.name}")]
+    if include_joint:
+        choices.append(("joint", PartyKind.MUNICIPALITIES_JOINTLY.label))
+    choices += [(f"m:{pk}", m.name) for pk, m in sorted(members.items(), key=lambda item: item[1].name)]
+    return choices
+
+
+def party_from_key(key: str, cluster_year, members: dict) -> dict:
+    """'m:12' -> party kwargs for a service."""
+    if key == "joint":
+        return {"party_kind": PartyKind.MUNICIPALITIES_JOINTLY, "municipality": None, "region": None}
+    kind, _, pk = (key or "").partition(":")
+    if kind == "r":
+        return {"party_kind": PartyKind.REGION, "municipality": None, "region": cluster_year.cluster.region}
+    return {"party_kind": PartyKind.MUNICIPALITY, "municipality": members.get(int(pk)), "region": None}
+
+
+class PartyForm(forms.Form):
+    """A form with a `party` choice among the cluster's municipalities and its region."""
+
+    include_joint = False
+
+    def __init__(self, *args, cluster_year, members: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cluster_year = cluster_year
+        self.members = members
+        self.fields["party"] = forms.ChoiceField(
+            label="Part", choices=party_choices(cluster_year, members, include_joint=self.include_joint),
+            error_messages={"required": "Vælg en kommune eller regionen.",
+                            "invalid_choice": "Vælg en kommune i klyngen eller regionen."},
+        )
+        self.order_fields(self.field_order or [])
+
+    def party_kwargs(self) -> dict:
+        return party_from_key(self.cleaned_data["party"], self.cluster_year, self.members)
+
+
+def initiatives_running(cluster_year):
+    return Initiative.objects.filter(
+        cluster_id=cluster_year.cluster_id, first_year__lte=cluster_year.year, last_year__gte=cluster_year.year
+    ).select_related("area").order_by("name")
+
+
+class EntryForm(PartyForm):
+    field_order = ["initiative", "party", "booking_date", "kind", "amount", "account_code", "voucher", "text",
+                   "cost_kind"]
+
+    initiative = forms.ModelChoiceField(
+        label="Indsats", queryset=Initiative.objects.none(),
+        error_messages={"required": "Vælg en indsats.", "invalid_choice": "Vælg en af klyngens indsatser."},
+    )
+    booking_date = forms.DateField(
+        label="Bogføringsdato", widget=DanishDateInput(),
+        error_messages={"required": "Angiv bogføringsdatoen.", "invalid": "Angiv en gyldig dato."},
+    )
+    kind = forms.ChoiceField(label="Art", choices=EntryKind.choices, initial=EntryKind.EXPENSE)
+    amount = DanishMoneyField(label="Beløb", error_messages={"required": "Angiv beløbet."})
+    account_code = forms.CharField(
+        label="Konto", max_length=40, help_text="Kontonummer i partens kontoplan, fx 4.62.82 eller 1.10.11",
+        error_messages={"required": "Angiv kontoen."},
+    )
+    voucher = forms.CharField(label="Bilag", max_length=60, required=False)
+    text = forms.CharField(label="Tekst", max_length=255, required=False)
+    cost_kind = forms.ChoiceField(label="Omkostningstype", choices=CostKind.choices, initial=CostKind.DEVELOPMENT)
+
+    def __init__(self, *args, cluster_year, members, **kwargs):
+        super().__init__(*args, cluster_year=cluster_year, members=members, **kwargs)
+        self.fields["initiative"].queryset = initiatives_running(cluster_year)
+        self.fields["initiative"].label_from_instance = lambda i: f"{i.name} ({i.area.name})"
+
+    def clean_booking_date(self):
+        value = self.cleaned_data["booking_date"]
+        if value and value.year != self.cluster_year.year:
+            raise forms.ValidationError(f"Datoen skal ligge i regnskabsåret {self.cluster_year.year}.")
+        return value
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "initiative": data["initiative"], **self.party_kwargs(), "booking_date": data["booking_date"],
+            "kind": data["kind"], "amount": data["amount"], "account_code": data["account_code"],
+            "voucher": data["voucher"], "text": data["text"], "cost_kind": data["cost_kind"],
+        }
+
+
+class ReverseForm(forms.Form):
+    text = forms.CharField(
+        label="Tekst på tilbageførslen", max_length=255, required=False,
+        help_text="Valgfri; ellers «Tilbageførsel af …».",
+    )
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["name", "area", "description", "responsible", "responsible_municipality", "status",
+                  "first_year", "last_year"]
+        error_messages = {
+            "name": {"required": "Giv indsatsen et navn."},
+            "area": {"required": "Vælg et indsatsområde."},
+        }
+
+    def __init__(self, *args, cluster_year, members: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cluster_year = cluster_year
+        self.fields["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
+        self.fields["area"].empty_label = "– vælg indsatsområde –"
+        self.fields["responsible_municipality"].queryset = (
+            self.fields["responsible_municipality"].queryset.filter(pk__in=list(members))
+        )
+        self.fields["responsible_municipality"].help_text = "Kun når en kommune er ansvarlig."
+        self.fields["status"].choices = InitiativeStatus.choices
+        self.fields["first_year"].initial = cluster_year.year
+        self.fields["last_year"].initial = cluster_year.year
+        self.fields["description"].widget.attrs["rows"] = 4
+        self.fields["first_year"].localize = False
+        self.fields["last_year"].localize = False
+        for name in ("first_year", "last_year"):
+            self.fields[name].widget = forms.NumberInput(attrs={"min": 2022, "max": 2100})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("responsible") == Initiative.Responsible.MUNICIPALITY and not data.get("responsible_municipality"):
+            self.add_error("responsible_municipality", "Vælg den ansvarlige kommune.")
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and last < first:
+            self.add_error("last_year", "Sidste år kan ikke ligge før første år.")
+        year = self.cluster_year.year
+        if first and last and not (first <= year <= last):
+            self.add_error("first_year", f"Indsatsen skal køre i {year}, når den oprettes her.")
+        return data
+
+    def _post_clean(self):
+        # The service validates the whole model (cluster is set there); skip the ModelForm's own instance check.
+        pass
+
+
+class BudgetLineForm(PartyForm):
+    field_order = ["initiative", "source", "party", "amount"]
+
+    initiative = forms.ModelChoiceField(
+        label="Indsats", queryset=Initiative.objects.none(),
+        error_messages={"required": "Vælg en indsats.", "invalid_choice": "Vælg en af klyngens indsatser."},
+    )
+    source = forms.ChoiceField(label="Finansieringskilde", choices=FundingSource.choices)
+    amount = DanishMoneyField(label="Budget", min_value=Decimal("0.00"), error_messages={"required": "Angiv beløbet."})
+
+    def __init__(self, *args, cluster_year, members, **kwargs):
+        super().__init__(*args, cluster_year=cluster_year, members=members, **kwargs)
+        self.fields["initiative"].queryset = initiatives_running(cluster_year)
+
+
+class AmountForm(forms.Form):
+    amount = DanishMoneyField(label="Budget", min_value=Decimal("0.00"), error_messages={"required": "Angiv beløbet."})
+
+
+class FundingLineForm(PartyForm):
+    field_order = ["source", "party", "allocated", "paid", "text"]
+
+    source = forms.ChoiceField(
+        label="Kilde",
+        choices=[(FundingSource.LOCAL, FundingSource.LOCAL.label), (FundingSource.STARTUP, FundingSource.STARTUP.label)],
+        initial=FundingSource.LOCAL,
+    )
+    allocated = DanishMoneyField(label="Tildelt", required=False, min_value=Decimal("0.00"),
+                                 help_text="Valgfri: det tildelte beløb, hvis det afviger fra det indbetalte")
+    paid = DanishMoneyField(label="Indbetalt", min_value=Decimal("0.00"), error_messages={"required": "Angiv beløbet."})
+    text = forms.CharField(label="Tekst", max_length=200, required=False)
+
+
+class FundingPaidForm(forms.Form):
+    paid = DanishMoneyField(label="Indbetalt", min_value=Decimal("0.00"), error_messages={"required": "Angiv beløbet."})
+    text = forms.CharField(label="Tekst", max_length=200, required=False)
+
+
+class FundingSplitForm(forms.Form):
+    """One amount per funding municipality; the sum should equal the joint line."""
+
+    accept_difference = forms.BooleanField(
+        label="Gem, selv om andelene ikke summerer til den samlede linje (forskellen vises på siden)",
+        required=False,
+    )
+
+    def __init__(self, *args, funders: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.funders = funders
+        for pk, municipality in sorted(funders.items(), key=lambda item: item[1].name):
+            self.fields[f"m_{pk}"] = DanishMoneyField(
+                label=municipality.name, required=False, min_value=Decimal("0.00"), help_text="",
+            )
+        self.order_fields([f"m_{pk}" for pk in funders] + ["accept_difference"])
+
+    def amounts(self) -> dict[int, Decimal]:
+        return {pk: self.cleaned_data.get(f"m_{pk}") or Decimal("0.00") for pk in self.funders}
+
+
+class CommitmentForm(PartyForm):
+    field_order = ["party", "amount", "committed_by", "committed_on", "note"]
+
+    amount = DanishMoneyField(label="Beløb", error_messages={"required": "Angiv beløbet."})
+    committed_by = forms.CharField(
+        label="Tilsagn givet af", max_length=200, help_text="Hvem i kommunen/regionen gav tilsagnet (navn, funktion)",
+        error_messages={"required": "Angiv, hvem der gav tilsagnet."},
+    )
+    committed_on = forms.DateField(
+        label="Tilsagnsdato", widget=DanishDateInput(),
+        error_messages={"required": "Angiv datoen for tilsagnet.", "invalid": "Angiv en gyldig dato."},
+    )
+    note = forms.CharField(label="Bemærkning", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Begrundelse", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Angiv en begrundelse for genåbningen."},
+    )

@@ -1,0 +1,75 @@
+"""Tables of the accounts pages (django-tables2): sortable, paginated, exportable."""
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from accounts.models import Entry
+from klyngeportal.formats import format_number
+
+
+class EntryTable(tables.Table):
+    booking_date = tables.DateColumn(verbose_name="Dato", format="d.m.Y")
+    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",))
+    area = tables.Column(verbose_name="Område", accessor="initiative__area__name",
+                         order_by=("initiative__area__sort_order",))
+    party = tables.Column(verbose_name="Part", accessor="party_label",
+                          order_by=("party_kind", "municipality__name"))
+    kind = tables.Column(verbose_name="Art")
+    cost_kind = tables.Column(verbose_name="Omkostningstype")
+    amount = tables.Column(verbose_name="Beløb", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    account_code = tables.Column(verbose_name="Konto")
+    voucher = tables.Column(verbose_name="Bilag")
+    text = tables.Column(verbose_name="Tekst")
+    created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by__username")
+    created_at = tables.DateTimeColumn(verbose_name="Oprettet", format="d.m.Y H:i")
+    state = tables.Column(verbose_name="Status", empty_values=(), orderable=False)
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        model = Entry
+        fields = ()
+        sequence = ("booking_date", "initiative", "area", "party", "kind", "cost_kind", "amount", "account_code",
+                    "voucher", "text", "created_by", "created_at", "state", "actions")
+        order_by = ("-booking_date",)
+        attrs = {"class": "table entries"}
+        per_page = 50
+        empty_text = "Ingen posteringer."
+        row_attrs = {"data-entry": lambda record: record.pk}
+
+    def __init__(self, *args, may_edit: bool = False, **kwargs):
+        self.may_edit = may_edit
+        super().__init__(*args, **kwargs)
+
+    def render_amount(self, value):
+        return format_number(value, 2)
+
+    def value_amount(self, value):
+        # CSV: Danish decimal comma without thousands separators, so spreadsheets read it as a number.
+        return f"{value:.2f}".replace(".", ",")
+
+    def value_kind(self, record):
+        return record.get_kind_display()
+
+    def value_cost_kind(self, record):
+        return record.get_cost_kind_display()
+
+    def render_state(self, record):
+        if record.reverses_id:
+            return mark_safe('<span class="badge warn">Tilbageførsel</span>')
+        if record.reversal_id:
+            return mark_safe('<span class="badge">Tilbageført</span>')
+        return ""
+
+    def value_state(self, record):
+        if record.reverses_id:
+            return f"Tilbageførsel af {record.reverses_id}"
+        if record.reversal_id:
+            return f"Tilbageført af {record.reversal_id}"
+        return ""
+
+    def render_actions(self, record):
+        if not self.may_edit or record.reverses_id or record.reversal_id:
+            return ""
+        url = reverse("accounts:entry_reverse", args=[record.cluster_year_id, record.pk])
+        return format_html('<a class="button small secondary" href="{}">Tilbagefør</a>', url)
