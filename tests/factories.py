@@ -85,6 +85,66 @@ def entry(cy, init, *, by, municipality, amount: Decimal, text: str = "Syntetisk
     )
 
 
+def propose_funding(cy, *, by):
+    """The start-up contribution lines from the published allocation (a joint municipal line and the region)."""
+    from accounts import services
+
+    return services.funding_propose(cluster_year=cy, by=by)
+
+
+def close_year(cy, *, by):
+    from accounts import services
+
+    return services.year_close(cluster_year=cy, by=by)
+
+
+def template_bytes(cy, *, rows=(), blank: bool = True) -> bytes:
+    """The portal's own template for the cluster-year, with rows typed into the Regnskab sheet.
+
+    Each row is a dict keyed like workbook.layout.ENTRY_COLUMNS (values as a user types them).
+    """
+    import io
+
+    from openpyxl import load_workbook
+
+    from workbook import layout
+    from workbook.builder import build_for
+
+    out = io.BytesIO()
+    build_for(cluster=cy.cluster, year=cy.year, cluster_year=cy, blank=blank, out=out)
+    if not rows:
+        return out.getvalue()
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    ws = wb[layout.SHEET_ENTRIES]
+    first = ws.max_row + 1 if not blank else layout.FIRST_DATA_ROW
+    for offset, row in enumerate(rows):
+        for key, value in row.items():
+            ws.cell(row=first + offset, column=layout.ENTRY_COL[key] + 1, value=value)
+    again = io.BytesIO()
+    wb.save(again)
+    return again.getvalue()
+
+
+def entry_row(cy, init, *, party: str, amount, text: str = "Syntetisk række", day: int = 1, **overrides) -> dict:
+    """One Regnskab row as a secretariat types it."""
+    row = {
+        "booking_date": datetime.date(cy.year, 6, day), "initiative": init.name, "area": init.area.name,
+        "party": party, "account_code": MUNICIPAL_ACCOUNT, "kind": "Udgift", "cost_kind": "Udvikling",
+        "amount": amount, "text": text, "voucher": f"SYN-{day}",
+    }
+    row.update(overrides)
+    return row
+
+
+def import_template(cy, content: bytes, *, by, filename: str = "syntetisk.xlsx"):
+    import io
+
+    from workbook.importer import import_workbook
+
+    return import_workbook(cluster_year=cy, fileobj=io.BytesIO(content), filename=filename, size=len(content),
+                           user=by)
+
+
 def transition(cy, action: str, *, by, comment: str = ""):
     from review.workflow import cluster_year_transition
 
@@ -126,6 +186,9 @@ class World:
     municipality_b: object
     scenario: object  # a draft copy of the 2022 round
     regions: list
+    budget_a: object
+    cy_a_closed: object  # A's 2025 accounts, closed: only an administrator reopens
+    batch_a: object  # an Excel import into A's 2022 accounts
     extra: dict = field(default_factory=dict)
 
 
@@ -147,18 +210,22 @@ def build_world(*, password: str | None = None) -> World:
     cy_b = cluster_year(randers, 2022)
     init_a = initiative(cy_a, by=sek_a, name="Syntetisk indsats A")
     init_b = initiative(cy_b, by=sek_b, name="Syntetisk indsats B")
-    budget_line(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("100000.00"))
+    budget_a = budget_line(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("100000.00"))
     budget_line(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("50000.00"))
     entry_a = entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("1234.50"))
     entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("200.00"), kind="income")
     entry_b = entry(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("999.00"))
     evaluation_a = evaluation(init_a, 2022, by=sek_a)
+    content = template_bytes(cy_a, rows=[entry_row(cy_a, init_a, party=aarhus_m.name, amount=321.25)])
+    batch_a = import_template(cy_a, content, by=sek_a, filename="syntetisk-import.xlsx").batch
 
     cy_a_submitted = cluster_year(aarhus, 2023)
     transition(cy_a_submitted, "submit", by=sek_a)
     cy_a_approved = cluster_year(aarhus, 2024)
     transition(cy_a_approved, "submit", by=sek_a)
     transition(cy_a_approved, "approve", by=ssu_a)
+    cy_a_closed = cluster_year(aarhus, 2025)
+    close_year(cy_a_closed, by=sek_a)
 
     round_2022 = AllocationRound.objects.filter(year=2022).order_by("-status", "pk").first()
     scenario = allocation_services.round_copy(source=round_2022, name="Syntetisk scenarie", by=users["admin"])
@@ -171,4 +238,5 @@ def build_world(*, password: str | None = None) -> World:
         evaluation_a=evaluation_a,
         round=round_2022, scenario=scenario, regions=list(Region.objects.order_by("code")),
         municipality_a=aarhus_m, municipality_b=randers_m,
+        budget_a=budget_a, cy_a_closed=cy_a_closed, batch_a=batch_a,
     )

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests import factories
+
 ROLES = ("anonymous", "secretariat_a", "secretariat_b", "ssu_a", "ssu_other", "national", "admin")
 METHODS = ("GET", "POST")
 
@@ -88,6 +90,41 @@ ADMIN_ONLY_WRITE = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, F
 ADMIN_ONLY_ACCEPTED = per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ACCEPTED)
 
 
+def cy_a(world) -> dict:
+    return {"pk": world.cy_a.pk}
+
+
+def with_funding(world) -> None:
+    """Propose A's 2022 start-up funding (a joint municipal line and the region's line) for this test."""
+    lines = factories.propose_funding(world.cy_a, by=world.users["secretariat_a"])
+    world.extra["joint_line"] = next(line for line in lines if line.party_kind == "municipalities")
+    world.extra["region_line"] = next(line for line in lines if line.party_kind == "region")
+
+
+def entry_body(world) -> dict:
+    return {
+        "initiative": world.initiative_a.pk, "party": f"m:{world.municipality_a.pk}", "booking_date": "2022-05-02",
+        "kind": "expense", "amount": "1.234,50", "account_code": factories.MUNICIPAL_ACCOUNT, "voucher": "SYN-9",
+        "text": "Syntetisk postering fra matrixen", "cost_kind": "development",
+    }
+
+
+def initiative_body(world, name="Syntetisk ny indsats") -> dict:
+    return {
+        "name": name, "area": world.initiative_a.area_id, "description": "Syntetisk",
+        "responsible": "cluster", "responsible_municipality": "", "status": "active",
+        "first_year": "2022", "last_year": "2022",
+    }
+
+
+def import_body(world) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    row = factories.entry_row(world.cy_a, world.initiative_a, party=world.municipality_a.name, amount=777.5, day=9)
+    content = factories.template_bytes(world.cy_a, rows=[row])
+    return {"file": SimpleUploadedFile("syntetisk-matrix.xlsx", content)}
+
+
 def no_kwargs(world) -> dict:
     return {}
 
@@ -104,6 +141,8 @@ class Rule:
     kwargs: Callable = no_kwargs
     post_data: Callable = empty_body
     query: str = ""  # appended to the URL of both methods, e.g. "?_export=csv"
+    # runs inside the test's savepoint before the request (state some URLs need, e.g. proposed funding)
+    prepare: Callable | None = None
     # role -> texts that must not appear in a 200 answer to that role (a page that leaks another's data)
     hidden: dict = field(default_factory=dict)
     note: str = ""
@@ -208,8 +247,77 @@ RULES: dict[str, Rule] = {
     "allocation:round_delete": Rule(
         get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
     ),
-    # --- accounts ------------------------------------------------------------------
+    # --- accounts: cluster A's 2022 accounts -------------------------------------------
     "accounts:cluster_year_list": Rule(get=READ_ALL, post=GET_ONLY, note="Listen er afgrænset pr. bruger."),
+    "accounts:cluster_year_open": Rule(
+        kwargs=lambda w: {"cluster_id": w.cluster_a.pk, "year": 2027},
+        get=POST_ONLY, post=CLUSTER_WRITE, note="Opretter klynge A's regnskab for et nyt år.",
+    ),
+    "accounts:cluster_year_detail": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "accounts:entry_list": [
+        Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+        Rule(label="csv", kwargs=cy_a, query="?_export=csv", get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    ],
+    "accounts:entry_create": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=entry_body),
+    "accounts:entry_reverse": Rule(
+        kwargs=lambda w: {"pk": w.cy_a.pk, "entry_pk": w.entry_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+        post_data=lambda w: {"text": "Syntetisk tilbageførsel"},
+    ),
+    "accounts:initiative_create": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=initiative_body),
+    "accounts:initiative_edit": Rule(
+        kwargs=lambda w: {"pk": w.cy_a.pk, "initiative_pk": w.initiative_a.pk},
+        get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=lambda w: initiative_body(w, "Syntetisk indsats A, omdøbt"),
+    ),
+    "accounts:funding_propose": Rule(kwargs=cy_a, get=POST_ONLY, post=CLUSTER_WRITE),
+    "accounts:funding_create": Rule(
+        kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+        post_data=lambda w: {"source": "local", "party": f"m:{w.municipality_a.pk}", "allocated": "",
+                             "paid": "25.000,00", "text": "Syntetiske decentrale midler"},
+    ),
+    "accounts:funding_edit": Rule(
+        prepare=with_funding, kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.extra["region_line"].pk},
+        get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=lambda w: {"paid": "1.000.000,00", "text": "Syntetisk"},
+    ),
+    "accounts:funding_split": Rule(
+        prepare=with_funding, kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.extra["joint_line"].pk},
+        get=CLUSTER_FORM, post=CLUSTER_WRITE,
+        post_data=lambda w: {f"m_{w.municipality_a.pk}": "100.000,00", "accept_difference": "on"},
+    ),
+    "accounts:budget_list": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "accounts:budget_create": Rule(
+        kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+        post_data=lambda w: {"initiative": w.initiative_a.pk, "source": "local",
+                             "party": f"m:{w.municipality_a.pk}", "amount": "5.000,00"},
+    ),
+    "accounts:budget_edit": Rule(
+        kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.budget_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+        post_data=lambda w: {"amount": "150.000,00"},
+    ),
+    "accounts:carryover": Rule(
+        # Everyone who sees the accounts reads the carry-over; commitments are recorded by those who close.
+        prepare=with_funding, kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_WRITE,
+        post_data=lambda w: {"party": f"r:{w.region_a.pk}", "amount": "1.000,00",
+                             "committed_by": "Syntetisk økonomichef", "committed_on": "2022-12-01", "note": ""},
+    ),
+    "accounts:year_close": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE),
+    "accounts:year_reopen": Rule(
+        kwargs=lambda w: {"pk": w.cy_a_closed.pk},
+        get=per_role(LOGIN, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK),
+        post=per_role(LOGIN, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, WRITE),
+        post_data=lambda w: {"reason": "Syntetisk: en postering manglede."},
+        note="Genåbning af et afsluttet år: kun administrator.",
+    ),
+    "accounts:history": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    # --- workbook: the Excel template of cluster A's 2022 accounts ---------------------
+    "workbook:template": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "workbook:export": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "workbook:import_upload": Rule(
+        # The upload page is shown to everyone who sees the accounts (with the reason when they may not
+        # import, and the list of earlier imports); only the secretariat and administrators import.
+        kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_WRITE, post_data=import_body,
+    ),
+    "workbook:import_detail": Rule(kwargs=lambda w: {"pk": w.batch_a.pk}, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "workbook:import_reverse": Rule(kwargs=lambda w: {"pk": w.batch_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE),
     # --- review --------------------------------------------------------------------
     "review:collection": Rule(get=READ_ALL, post=GET_ONLY, note="Gode erfaringer: alle logget ind læser."),
     "review:inbox": Rule(get=READ_ALL, post=GET_ONLY, note="Mine opgaver: hver bruger ser sine egne."),

@@ -112,6 +112,8 @@ def test_permission(url: FoundUrl, case, method, world, db):
     client = Client()
     if role != "anonymous":
         client.force_login(world.users[role])
+    if rule.prepare is not None:
+        rule.prepare(world)
     query = rule.extra["query"](world) if "query" in rule.extra else rule.query
     path = reverse(url.name, kwargs=rule.kwargs(world)) + query
 
