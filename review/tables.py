@@ -25,6 +25,9 @@ class CollectionTable(tables.Table):
         empty_text = "Ingen evalueringer matcher filtrene."
         attrs = {"class": "table collection"}
 
+    def render_year(self, value):
+        return str(value)  # a year, not an amount: no thousands separator
+
     def render_current_decision(self, value):
         return SpreadingChoice(value).label
 

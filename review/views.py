@@ -201,4 +201,7 @@ collection = CollectionView.as_view()
 # --- what awaits me ----------------------------------------------------------------
 
 def inbox(request):
-    return render(request, "review/inbox.html", {"inbox": selectors.inbox_for(request.user)})
+    inbox_data = selectors.inbox_for(request.user)
+    for cluster_year in (*inbox_data.to_review, *inbox_data.returned):
+        cluster_year.url = cluster_year_url(cluster_year)
+    return render(request, "review/inbox.html", {"inbox": inbox_data})

@@ -70,6 +70,7 @@ def test_region_page_shows_figures_and_warnings(world, figures, client_for):
     for cluster in Cluster.objects.filter(region=world.cy_a.cluster.region):
         assert f'data-cluster="{cluster.name}"' in html
     assert "Bornholm" not in html
+    assert "Klyngeregnskaber i Region Midtjylland 2022" in html and "2.022" not in html
 
 
 def test_region_page_scope(world, client_for):
