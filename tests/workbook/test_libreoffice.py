@@ -1,0 +1,78 @@
+"""The Opfølgning formulas, recalculated by LibreOffice headless, equal the portal's own summary."""
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.selectors import cluster_year_summary
+
+from .helpers import export_bytes
+
+pytestmark = pytest.mark.django_db
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def recalculated(data: bytes, tmp_path):
+    """Open the file in LibreOffice Calc (private profile), let it recalculate, save as xlsx, read values."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) er ikke installeret på denne maskine; Debian-pakken libreoffice-calc mangler")
+    source = tmp_path / "eksport.xlsx"
+    source.write_bytes(data)
+    outdir = tmp_path / "genberegnet"
+    profile = tmp_path / "lo-profil"
+    completed = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(outdir), str(source)],
+        capture_output=True, text=True, timeout=180,
+    )
+    target = outdir / "eksport.xlsx"
+    assert target.exists(), completed.stdout + completed.stderr
+    return load_workbook(target, data_only=True)
+
+
+def money(value) -> Decimal:
+    return Decimal(str(round(value or 0, 2))).quantize(Decimal("0.01"))
+
+
+def sections(ws) -> dict[str, dict[str, tuple]]:
+    """Opfølgning's three sections: {header: {label: (budget, spend, deviation)}}."""
+    result, current = {}, None
+    for row in ws.iter_rows(min_row=3, values_only=True):
+        label = row[0]
+        if label in ("Indsats", "Indsatsområde", "Part"):
+            current = result.setdefault(label, {})
+        elif label and current is not None:
+            current[label] = tuple(money(v) for v in row[2:5])
+    return result
+
+
+def test_followup_recalculated_by_libreoffice_equals_the_summary(ledger, tmp_path):
+    wb = recalculated(export_bytes(ledger.cy), tmp_path)
+    got = sections(wb["Opfølgning"])
+    summary = cluster_year_summary(ledger.cy)
+
+    def expected(rows):
+        return {row.label: (row.budget, row.spend, row.remaining) for row in rows}
+
+    assert got["Indsats"] == expected(summary.by_initiative) | {
+        "I alt": (summary.totals.budget, summary.totals.spend, summary.totals.remaining)}
+    assert got["Indsatsområde"] == expected(summary.by_area) | {
+        "I alt": (summary.totals.budget, summary.totals.spend, summary.totals.remaining)}
+    assert got["Part"] == expected(summary.by_party) | {
+        "I alt": (summary.totals.budget, summary.totals.spend, summary.totals.remaining)}
+    # The figures are not trivially zero: the reversed entry nets out, the rest counts.
+    assert summary.totals.spend == Decimal("1295113.31") and summary.totals.budget == Decimal("395000.50")
+    assert got["Part"]["Vejen"] == (Decimal("40000.50"), Decimal("1235567.88"), Decimal("-1195567.38"))
+    # Videreførelse: paid minus spend per party.
+    carry = {row[0]: row for row in wb["Videreførelse"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert money(carry["Vejen"][3]) == Decimal("60000.00") - Decimal("1235567.88")
+
+
+def test_blank_template_recalculates_to_zero(ledger, tmp_path):
+    wb = recalculated(export_bytes(ledger.cy, blank=True), tmp_path)
+    got = sections(wb["Opfølgning"])
+    assert got["Part"]["I alt"] == (Decimal("0.00"),) * 3
+    assert len(got["Indsats"]) == 4  # three initiatives and the total
