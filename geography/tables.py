@@ -110,7 +110,7 @@ class ClusterMemberTable(tables.Table):
 
 
 class Table2Table(tables.Table):
-    region = tables.Column("Region", order_by=("region_code", "name"))
+    region = tables.Column("Region", order_by=("region_code", "name"), footer="I alt")
     name = tables.Column("Klynge", linkify=_link)
     municipalities = tables.Column("Kommuner (markering som i tabel 2)", orderable=False)
     count = NumberColumn("Antal kommuner", total=True)

@@ -110,7 +110,7 @@ class ClusterDetailView(MapTableView):
 
     def get_table_kwargs(self):
         if self.quarter is None:
-            return {"exclude": ("population", "funding_part")}
+            return {"exclude": ("population", "funding_part"), "show_footer": False}
         return {}
 
     def get_export_filename(self, export_format):
