@@ -10,7 +10,7 @@ from users.models import Role
 pytestmark = pytest.mark.browser
 
 
-def test_secretariat_walks_the_map_down_to_another_regions_cluster(page, login, make_user, aarhus, shot):
+def test_secretariat_walks_the_map_down_to_another_regions_cluster(page, login, make_user, aarhus, shot):  # noqa: F811
     make_user(Role.SECRETARIAT, cluster=aarhus, username="sek_aarhus")
     login("sek_aarhus")
     page.click("text=Klyngekort")
