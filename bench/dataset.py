@@ -311,9 +311,9 @@ class Builder:
 
     # --- entries ---------------------------------------------------------------
 
-    def _entry_rows(self, data: Dataset, upto: int):
+    def _entry_rows(self, data: Dataset, upto: int, cys: list[CY], reversals: bool):
         rng = self.rng
-        for cy in data.cluster_years:
+        for cy in cys:
             creator = data.users[f"sek:{cy.cluster.pk}"].pk
             start = datetime.date(cy.year, 1, 1)
             n_init = len(cy.initiatives)
@@ -322,7 +322,8 @@ class Builder:
                 pk = self.next_entry_id
                 self.next_entry_id += 1
                 previous = cy.last_entry
-                if k % REVERSAL_EVERY == REVERSAL_EVERY - 1 and previous and previous["reverses_id"] is None:
+                if (reversals and k % REVERSAL_EVERY == REVERSAL_EVERY - 1
+                        and previous and previous["reverses_id"] is None):
                     row = dict(previous)
                     row.update(
                         id=pk, amount=-previous["amount"], reverses_id=previous["id"],
@@ -373,8 +374,9 @@ class Builder:
                 raise RuntimeError(f"The benchmark does not know the required field Entry.{f.attname}; add it to bench/dataset.py.")
         return columns
 
-    def add_entries(self, data: Dataset, upto: int) -> int:
-        """Top every cluster-year up to `upto` entries. Returns the number of rows written."""
+    def add_entries(self, data: Dataset, upto: int, only: list[CY] | None = None, reversals: bool = True) -> int:
+        """Top every cluster-year (or `only` these) up to `upto` entries. Returns the number of rows written."""
+        cys = data.cluster_years if only is None else only
         if self.next_entry_id == 1:
             last = Entry.objects.order_by("-pk").values_list("pk", flat=True).first()
             self.next_entry_id = (last or 0) + 1
@@ -387,7 +389,7 @@ class Builder:
                 connection.ensure_connection()
                 with connection.connection.cursor() as cursor:
                     with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in self._entry_rows(data, upto):
+                        for row in self._entry_rows(data, upto, cys, reversals):
                             copy.write_row([row.get(a, d) for a, _, d in columns])
                             written += 1
                     cursor.execute(
@@ -395,7 +397,7 @@ class Builder:
                     )
             else:
                 batch = []
-                for row in self._entry_rows(data, upto):
+                for row in self._entry_rows(data, upto, cys, reversals):
                     batch.append(Entry(**row))
                     if len(batch) >= 5000:
                         Entry.objects.bulk_create(batch)
@@ -404,6 +406,12 @@ class Builder:
                 Entry.objects.bulk_create(batch)
                 written += len(batch)
         return written
+
+    def clear_entries(self, cy: CY) -> None:
+        """Remove a cluster-year's entries (only for the benchmark's own Excel round trip)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE cluster_year_id = %s", [cy.pk])
+        cy.entries, cy.last_entry = 0, None
 
     def analyze(self) -> None:
         with connection.cursor() as cursor:

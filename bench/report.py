@@ -127,12 +127,18 @@ def workbook_table(results: dict) -> list[str]:
     if floor:
         lines.append(
             f"Floor: {floor.get('what', 'the same subprocess doing nothing but Django setup')}: "
-            f"{floor['seconds']:.2f} s, peak {floor['peak_mb']:.0f} MB."
+            f"peak {floor['peak_mb']:.0f} MB (start-up {floor.get('setup_seconds', 0):.1f} s, not counted in "
+            f"the steps' seconds)."
         )
         lines.append("")
     lines += _table(["step", "entries", "seconds", "peak MB", "target", "note"], rows)
     if wb.get("how"):
         lines += ["", wb["how"]]
+    own = wb.get("own_bench")
+    if own:
+        lines += ["", f"The workbook app's own bench, `bench/bench_workbook.py --entries {wb.get('entries')}` "
+                  f"(exit code {own.get('returncode')}), printed:", "", "```", own.get("output", "").strip()[-2000:]
+                  or own.get("stderr", ""), "```"]
     return lines
 
 

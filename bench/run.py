@@ -272,11 +272,18 @@ def main(argv: list[str] | None = None) -> int:
         except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
             server = {"skipped": f"gunicorn step failed: {exc}"}
 
+    counts = dataset.table_counts()  # the data set as measured, before the Excel step adds its own entries
     if args.no_workbook:
         workbook = {"missing": "--no-workbook was given"}
     else:
         log(f"workbook export/import with {args.workbook_entries:,} entries")
-        workbook = workbook_step.run(env, args.workbook_entries)
+        try:
+            workbook = workbook_step.run(env, builder, data, args.workbook_entries, out_dir)
+        except (RuntimeError, subprocess.SubprocessError, OSError, ImportError) as exc:
+            workbook = {"missing": f"the workbook step failed: {exc}"}
+        for key in ("export", "import"):
+            if key in workbook:
+                log(f"  {key}: {workbook[key]['seconds']:.2f} s, peak {workbook[key]['peak_mb']:.0f} MB")
 
     info["load_after"] = load_average()
     results = {
@@ -293,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             "full_initiatives": plan.initiatives * len(data.cluster_years),
         },
         "focus": f"{data.focus.cluster.name}, Region {data.focus.cluster.region.name}, {data.focus.year}",
-        "counts": dataset.table_counts(),
+        "counts": counts,
         "build_seconds": build,
         "floor": floor,
         "pages": located,

@@ -46,6 +46,7 @@ class Gunicorn:
                 "--bind", f"127.0.0.1:{self.port}",
                 "--chdir", str(ROOT),
                 "--timeout", "60",
+                "--preload",
                 "--log-level", "warning",
             ],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,

@@ -101,3 +101,12 @@ def test_writes_the_document_and_prints_the_same_table(smoke_run):
     targets = doc.split("### Targets", 1)[1]
     assert "p95 ≤ 150 ms" in targets and "Import of 20,000 entries" in targets
     assert "Floor: `/sundhed/`" in stdout
+
+
+def test_exports_and_imports_back_the_same_entries(smoke_run):
+    workbook = smoke_run["results"]["workbook"]
+    assert "missing" not in workbook, workbook.get("missing")
+    assert workbook["export"]["entries"] == 50
+    assert workbook["import"]["entries"] == workbook["import"]["saved"] == 50
+    assert workbook["import"]["note"].startswith("round trip identical")
+    assert workbook["export"]["peak_mb"] >= workbook["floor"]["peak_mb"] > 0
