@@ -136,6 +136,8 @@ STORAGES = {
 }
 # Tests and development serve straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
+# pytest turns DEBUG off without a collected STATIC_ROOT: look files up per request there too.
+WHITENOISE_AUTOREFRESH = DEBUG or "PYTEST_VERSION" in os.environ
 WHITENOISE_MANIFEST_STRICT = False
 
 # Development prints e-mail to the console; production sends through SMTP (EMAIL_HOST ...).
