@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
-from users.access import PERMISSIONS, _in_scope, permission_problem, role_of
+from users.access import PERMISSIONS, permission_problem, role_of
 from users.models import Role, User
 
 
@@ -52,7 +52,8 @@ COMMENT_REQUIRED = {
 def may_act(user: User, action: str, cluster_year: ClusterYear) -> bool:
     """Whether the user's role and scope allow the action at all, whatever the status."""
     roles = PERMISSIONS[action][0]
-    return role_of(user) in roles and _in_scope(user, cluster_year.cluster)
+    # view_accounts is allowed in every status for every role, so it answers the scope question alone.
+    return role_of(user) in roles and permission_problem(user, "view_accounts", cluster_year) is None
 
 
 def transition_problem(*, cluster_year: ClusterYear, action: str, by: User, comment: str = "") -> str | None:

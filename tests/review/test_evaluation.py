@@ -171,3 +171,32 @@ def test_collection_query_count_is_constant(world, collection, client_for, djang
     with django_assert_num_queries(COLLECTION_QUERIES):
         response = client.get(reverse("review:collection") + "?q=syntetisk")
     assert len(names(response)) == 3 + extra
+
+
+# session, user, evaluation (with initiative, cluster, region, area, editor), decisions with their authors,
+# evaluation scope (the cluster-year) for the decision form, the same for the edit link, base template's region
+EVALUATION_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("decisions", [1, 5])
+def test_evaluation_page_query_count_is_constant(world, client_for, django_assert_num_queries, decisions):
+    evaluation = evaluate(world, status="completed", result="Syntetisk resultat")
+    for i in range(decisions):
+        spreading_decide(evaluation=evaluation, decision="more_evidence", reasons=f"Syntetisk {i}",
+                         by=world.users["ssu_a"])
+    client = client_for(world.users["ssu_a"])
+    with django_assert_num_queries(EVALUATION_PAGE_QUERIES):
+        response = client.get(evaluation.get_absolute_url())
+    assert response.content.decode().count("Syntetisk ") >= decisions
+
+
+@pytest.mark.parametrize("model", ["comment", "evaluation", "spreadingdecision"])
+def test_admin_lists_render(world, collection, client_for, model):
+    from review.services import comment_add
+
+    comment_add(cluster_year=world.cy_a, author=world.users["ssu_a"], text="Syntetisk")
+    client = client_for(world.users["admin"])
+    assert client.get(reverse(f"admin:review_{model}_changelist")).status_code == 200
+    if model == "evaluation":
+        page = client.get(reverse("admin:review_evaluation_history", args=[collection["a"].pk]))
+        assert page.status_code == 200
