@@ -136,7 +136,7 @@ def _xlsx_value(value):
 def result_xlsx(comp: Computation) -> bytes:
     header, rows = result_table(comp)
     sheets = [("Fordeling", header, rows, "row_kind")]
-    if comp.has_contributions:
+    if comp.contributions_complete:
         m_header, m_rows = municipality_rows(comp)
         sheets.append(("Kommuner", m_header, m_rows, None))
     return to_xlsx(sheets)

@@ -70,8 +70,10 @@ class DanishDecimalField(forms.CharField):
             number = parse_danish_decimal(value)
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
-        if self.whole and number != number.to_integral_value():
-            raise forms.ValidationError("Angiv et helt antal kroner.", code="whole")
+        if self.whole:
+            if number != number.to_integral_value():
+                raise forms.ValidationError("Angiv et helt antal kroner.", code="whole")
+            number = number.quantize(Decimal(1))
         if self.max_places is not None and -number.as_tuple().exponent > self.max_places:
             raise forms.ValidationError(f"Højst {self.max_places} decimaler.", code="places")
         if self.min_value is not None and number < self.min_value:

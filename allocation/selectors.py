@@ -87,6 +87,14 @@ class Computation:
     def has_contributions(self) -> bool:
         return self.result is not None and bool(self.result.contributions)
 
+    @property
+    def contributions_complete(self) -> bool:
+        """Every funding membership has its contribution (populations loaded, shares known)."""
+        return (
+            self.result is not None and self.has_municipality_populations
+            and not self.missing_populations() and not self.missing_shares()
+        )
+
     def funders(self) -> list[Membership]:
         return [m for m in self.memberships if m.kind in FUNDING_KINDS]
 
@@ -114,10 +122,10 @@ def load_computation(round_: AllocationRound) -> Computation:
         .order_by("cluster__region__code", "cluster__name", "municipality__name")
     )
     quarter = PopulationQuarter.objects.filter(reference_date=round_.reference_date).first()
-    populations = (
-        dict(MunicipalityPopulation.objects.filter(quarter=quarter).values_list("municipality_id", "population"))
-        if quarter
-        else {}
+    populations = dict(
+        MunicipalityPopulation.objects.filter(quarter__reference_date=round_.reference_date).values_list(
+            "municipality_id", "population"
+        )
     )
     return Computation(
         round=round_,
@@ -156,8 +164,10 @@ def compute(comp: Computation) -> Computation:
 
     missing_pop = comp.missing_populations()
     missing_share = comp.missing_shares()
+    incomplete = {m.cluster_id for m in missing_pop} | {m.cluster_id for m in missing_share}
     funders = None
-    if comp.has_municipality_populations and not missing_pop and not missing_share:
+    if comp.has_municipality_populations:
+        # contributions for every cluster whose funders all have a population (and a share where shared)
         funders = [
             FunderIn(
                 municipality=m.municipality_id,
@@ -168,8 +178,9 @@ def compute(comp: Computation) -> Computation:
                 label=m.municipality.name,
             )
             for m in comp.funders()
+            if m.cluster_id not in incomplete
         ]
-    elif not comp.has_municipality_populations:
+    if not comp.has_municipality_populations:
         comp.contributions_note = (
             f"Kommunernes indbyggertal for {comp.quarter_code} er ikke indlæst; bidraget pr. kommune kan ikke "
             "vises. Indlæs kvartalet med: python manage.py load_population FIL"
@@ -177,11 +188,13 @@ def compute(comp: Computation) -> Computation:
     elif missing_pop:
         names = ", ".join(sorted({m.municipality.name for m in missing_pop}))
         comp.contributions_note = f"{comp.quarter_code} mangler indbyggertal for: {names}."
-    else:
+    elif missing_share:
         names = ", ".join(sorted({m.municipality.name for m in missing_share}))
         comp.contributions_note = (
             f"{names}s fordeling mellem klyngerne er ukendt for {round_.year}: den er hverken afledt eller "
-            "angivet, og der antages ikke en fordeling (ingen 50/50)."
+            "angivet, og der antages ikke en fordeling (ingen 50/50). Bidraget pr. kommune vises derfor ikke "
+            "for de klynger, kommunen finansierer. Afled andelene med: "
+            f"python manage.py allocate {round_.year} --derive-shares"
         )
 
     cluster_populations = None
@@ -190,7 +203,7 @@ def compute(comp: Computation) -> Computation:
         if comp.municipality_weights:
             comp.error = "Vægte pr. kommune kræver kommunernes indbyggertal som befolkningsgrundlag."
             return comp
-    elif funders is None:
+    elif funders is None or incomplete:
         comp.error = comp.contributions_note or "Kommunernes indbyggertal mangler."
         return comp
 

@@ -39,6 +39,15 @@ def _require_manage(user):
         raise PermissionDenied("Kun nationale brugere og administratorer kan arbejde med scenarier.")
 
 
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: on its field where the form has one, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 def _table2_url(year: int) -> str:
     try:
         return reverse("geography:table2") + f"?year={year}"
@@ -91,7 +100,7 @@ def round_export(request, slug, what, fmt):
         return redirect(round_.get_absolute_url())
     name = f"fordeling-{round_.slug}"
     if what == "kommuner":
-        if not comp.has_contributions:
+        if not comp.contributions_complete:
             messages.error(request, comp.contributions_note or "Bidrag pr. kommune kan ikke beregnes.")
             return redirect(round_.get_absolute_url())
         header, rows = exports.municipality_rows(comp)
@@ -181,7 +190,7 @@ def round_copy(request, slug):
         try:
             copy = services.round_copy(source=source, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, f"Scenariet «{copy.name}» er oprettet som kladde.")
             return redirect(copy.get_absolute_url())
@@ -209,7 +218,7 @@ def round_edit(request, slug):
         try:
             services.round_update(round_=round_, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, "Rundens parametre er gemt.")
             return redirect(round_.get_absolute_url())
@@ -231,7 +240,7 @@ def round_keys(request, slug):
         try:
             services.region_keys_set(round_=round_, by=request.user, keys=form.keys(), within=form.within())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, "Regionernes nøgler er gemt.")
             return redirect(round_.get_absolute_url())
@@ -252,7 +261,7 @@ def round_cluster_weights(request, slug):
         try:
             services.cluster_weights_set(round_=round_, by=request.user, weights=form.weights())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(
                 request, "Klyngevægtene er gemt. De bruges i de regioner, der fordeler efter egne vægte."
@@ -280,7 +289,7 @@ def round_municipality_weights(request, slug):
         try:
             services.municipality_weights_set(round_=round_, by=request.user, weights=form.cleaned_data["lines"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, "Kommunevægtene er gemt.")
             return redirect(round_.get_absolute_url())

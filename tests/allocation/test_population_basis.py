@@ -33,7 +33,11 @@ def quarter(ref, tmp_path):
 def test_shares_are_unknown_until_derived_never_fifty_fifty(quarter):
     assert all(m.funding_share is None for m in shared_memberships().values())
     comp = compute_round(AllocationRound.objects.get(slug="2022"))
-    assert not comp.has_contributions
+    assert not comp.contributions_complete
+    # clusters without a shared funder already show their municipalities' contributions
+    aarhus = get_cluster(1082, "Aarhusklyngen")
+    assert sum(c.amount for c in comp.result.contributions_for(aarhus.pk)) == D(2_444_638)
+    assert comp.result.contributions_for(get_cluster(1084, "Klynge By").pk) == []
     assert "København" in comp.contributions_note and "ingen 50/50" in comp.contributions_note
 
 
@@ -93,6 +97,13 @@ def test_allocate_municipalities_without_quarter_says_what_is_missing(ref, capsy
     message = str(excinfo.value)
     assert "\n" not in message
     assert "2022K1" in message and "python manage.py load_population" in message
+
+
+@pytest.mark.django_db
+def test_allocate_municipalities_with_unknown_shares_says_so(quarter):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("allocate", "2022", "--municipalities", "--csv")
+    assert "København" in str(excinfo.value) and "--derive-shares" in str(excinfo.value)
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             return
         comp = compute_round(round_)
         if municipalities:
-            if comp.error or not comp.has_contributions:
+            if comp.error or not comp.contributions_complete:
                 raise CommandError((comp.contributions_note or comp.error or "").replace("\n", " "))
             header, rows = exports.municipality_rows(comp)
         else:
