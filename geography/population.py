@@ -130,6 +130,15 @@ def _header_problems(header: list[str], first_line: str) -> list[str]:
     return problems
 
 
+def _is_total(value: str, totals: set[str]) -> bool:
+    """A total as text ("I alt"), as code ("TOT") or as code and text ("TOT I alt")."""
+    folded = " ".join(value.casefold().split())
+    if folded in totals:
+        return True
+    code, _, text = folded.partition(" ")
+    return code in totals and text in totals
+
+
 class _Areas:
     """Matches an area text to a municipality, an aggregate to skip, or Christiansø."""
 
@@ -211,11 +220,13 @@ def parse(data: bytes, municipalities=None) -> ParsedFile:
         cells = {name: value.strip() for name, value in zip(header, row, strict=True)}
         row_problems = []
         sex, age = cells.get("KØN"), cells.get("ALDER")
-        if sex is not None and sex.casefold() not in SEX_TOTALS:
+        if sex is not None and not _is_total(sex, SEX_TOTALS):
             row_problems.append(f"køn er «{sex}», ikke i alt (kun totaler over køn og alder)")
-        if age is not None and age.casefold() not in AGE_TOTALS:
+        if age is not None and not _is_total(age, AGE_TOTALS):
             row_problems.append(f"alder er «{age}», ikke alder i alt (kun totaler over køn og alder)")
-        quarter = cells["TID"].upper()
+        # code and text together ("2022K1 2022K1") is the same quarter
+        time_tokens = cells["TID"].upper().split()
+        quarter = time_tokens[0] if time_tokens and len(set(time_tokens)) == 1 else cells["TID"].upper()
         if not QUARTER_RE.match(quarter):
             row_problems.append(f"tid «{cells['TID']}» er ikke et kvartal som 2022K1")
         else:

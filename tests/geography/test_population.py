@@ -259,3 +259,17 @@ def test_service_error_lists_problems(ref):
     with pytest.raises(PopulationFileError) as info:
         parse(folk1a_bytes([], header=TEXT_HEADER))
     assert info.value.problems == ["Filen har ingen datalinjer under overskriften."]
+
+
+def test_code_and_text_form(ref, tmp_path, capsys):
+    """The statbank's "code and text" presentation: 101 København, TOT I alt, IALT Alder i alt."""
+    rows = folk1a_rows()
+    for row in rows:
+        row[1], row[2], row[3] = "TOT I alt", "IALT Alder i alt", "2022K1 2022K1"
+    rows[0][0] = "000 Hele landet"
+    rows[1][0] = "084 Region Hovedstaden"
+    out = load(write_folk1a(tmp_path, rows=rows), capsys)
+    assert "98 kommuner" in out
+    assert MunicipalityPopulation.objects.get(municipality__code=101).population == 1101
+    rows[5][1] = "M Mænd"
+    assert "køn er «M Mænd», ikke i alt" in refuse(write_folk1a(tmp_path, name="m.csv", rows=rows))
