@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
 from allocation import exports, selectors, services
 from allocation.forms import (
@@ -68,6 +69,9 @@ def _download(content, filename: str, fmt: str) -> HttpResponse:
 def round_list(request):
     table = RoundTable(selectors.rounds())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return TableExport(export_format, table).response(f"fordelingsrunder.{export_format}")
     return render(request, "allocation/round_list.html", {
         "table": table, "can_manage": can_manage_allocation(request.user), "compare_form": CompareForm(),
     })

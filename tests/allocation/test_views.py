@@ -187,3 +187,13 @@ def test_query_counts_do_not_grow_with_municipalities(page, national, client_for
     assert response.status_code == 200
     if page == "cluster":
         assert "Syntetisk kommune 39" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_round_list_exports(national, client_for):
+    c = client_for(national)
+    response = c.get(reverse("allocation:round_list") + "?_export=csv")
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Navn,År,Status,Pulje (kr.)")
+    assert "Opstartsmidler 2022,2022,Offentliggjort,80000000" in lines[1]

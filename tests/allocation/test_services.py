@@ -1,0 +1,103 @@
+"""Scenario services: copy, change, publish, frozen rounds; comparison figures."""
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from allocation import services
+from allocation.models import AllocationRound, ClusterWeight, RegionKey
+from allocation.selectors import compare, compute_round
+from tests.conftest import get_cluster
+from users.models import Role
+
+D = Decimal
+
+
+@pytest.fixture
+def official(ref):
+    return AllocationRound.objects.get(slug="2022")
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user(Role.NATIONAL, username="analytiker")
+
+
+@pytest.mark.django_db
+def test_published_round_refuses_every_change(official, analyst):
+    message = "er offentliggjort og dermed låst"
+    with pytest.raises(ValidationError, match=message):
+        services.round_update(
+            round_=official, by=analyst, name="x", description="", pot=D(1), municipal_pot=D(1),
+            population_basis="funding_population", reference_date=official.reference_date,
+        )
+    with pytest.raises(ValidationError, match=message):
+        services.region_keys_set(round_=official, by=analyst, keys={}, within={})
+    with pytest.raises(ValidationError, match=message):
+        services.municipality_weights_set(round_=official, by=analyst, weights={})
+    with pytest.raises(ValidationError, match=message):
+        services.round_delete(round_=official, by=analyst)
+    official.refresh_from_db()
+    assert official.pot == D(80_000_000)
+
+
+@pytest.mark.django_db
+def test_copy_then_publish_freezes_the_draft(official, analyst):
+    copy = services.round_copy(source=official, name="Scenarie 2023", by=analyst)
+    assert (copy.status, copy.created_by, copy.based_on) == ("draft", analyst, official)
+    AllocationRound.objects.filter(pk=copy.pk).update(year=2023)  # synthetic: a round for another year
+    copy.refresh_from_db()
+    services.round_publish(round_=copy, by=analyst)
+    copy.refresh_from_db()
+    assert copy.status == "published" and copy.published_by == analyst and copy.published_at
+    with pytest.raises(ValidationError, match="låst"):
+        services.cluster_weights_set(round_=copy, by=analyst, weights={})
+
+
+@pytest.mark.django_db
+def test_only_one_published_round_per_year(official, analyst):
+    copy = services.round_copy(source=official, name="Endnu en 2022", by=analyst)
+    with pytest.raises(ValidationError, match="allerede en offentliggjort runde for 2022"):
+        services.round_publish(round_=copy, by=analyst)
+
+
+@pytest.mark.django_db
+def test_keys_must_sum_to_one(official, analyst):
+    copy = services.round_copy(source=official, name="Nøgler", by=analyst)
+    keys = dict(RegionKey.objects.filter(round=copy).values_list("region_id", "key"))
+    first = next(iter(keys))
+    keys[first] += D("0.000000001")
+    with pytest.raises(ValidationError, match="summere til præcis 1"):
+        services.region_keys_set(round_=copy, by=analyst, keys=keys, within={})
+
+
+@pytest.mark.django_db
+def test_region_own_weights_and_comparison(official, analyst):
+    copy = services.round_copy(source=official, name="Syddanmark efter egne vægte", by=analyst)
+    syd = RegionKey.objects.get(round=copy, region__name="Syddanmark")
+    keys = dict(RegionKey.objects.filter(round=copy).values_list("region_id", "key"))
+    services.region_keys_set(round_=copy, by=analyst, keys=keys, within={syd.region_id: "weights"})
+    # synthetic weights: the published Syddanmark cells, as if the region had set them
+    weights = {
+        get_cluster(1083, "Sydvestjysk Klynge").pk: D("1657254"),
+        get_cluster(1083, "Lillebælt-klyngen").pk: D("2061670"),
+        get_cluster(1083, "Sønderjysk Klynge").pk: D("1628090"),
+        get_cluster(1083, "Fynsklyngen").pk: D("3216985"),
+    }
+    services.cluster_weights_set(round_=copy, by=analyst, weights=weights)
+    assert ClusterWeight.objects.filter(round=copy).count() == 4
+    a, b = compute_round(official), compute_round(copy)
+    assert b.error is None
+    region = b.result.region(syd.region_id)
+    assert region.uses_own_weights and region.regional == D(8_557_655)
+    rows = compare(a, b)
+    by_name = {(r.row_kind, r.region_name, r.cluster_name): r for r in rows}
+    lille = by_name[("cluster", "Syddanmark", "Lillebælt-klyngen")]
+    # 8.557.655 x 2.061.670 / 8.563.999 = 2.060.142,8...; the population split gave 2.116.580
+    assert lille.difference("region_kr") == b.result.cluster(lille.cluster.pk).regional - D(2_116_580)
+    assert lille.difference("municipalities_kr") == 0
+    assert lille.percent("region_kr") == ((lille.difference("region_kr")) / D(2_116_580)).quantize(D("0.000001"))
+    # the region and the total do not move: only the split within Syddanmark changed
+    assert by_name[("region_subtotal", "Syddanmark", "")].difference("region_kr") == 0
+    assert by_name[("total", "", "")].difference("total_kr") == 0
+    assert by_name[("cluster", "Hovedstaden", "Bornholm")].difference("total_kr") == 0
