@@ -41,6 +41,8 @@ AGGREGATE_PREFIXES = ("region ", "landsdel ")
 CHRISTIANSOE_CODE = "411"
 CHRISTIANSOE_NAMES = {"christiansø", "ertholmene"}
 
+MAX_POPULATION = 2_147_483_647  # the database column's upper bound
+
 AREA_RE = re.compile(r"^(\d{1,3})(?:\s+(.*))?$")
 
 
@@ -88,6 +90,10 @@ def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; refuse what is not text."""
     if not data.strip():
         raise PopulationFileError(["Filen er tom."])
+    if data.startswith(b"PK\x03\x04"):
+        raise PopulationFileError(["Filen er en Excel- eller zip-fil, ikke CSV; hent FOLK1A som CSV fra Statistikbanken."])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PopulationFileError(["Filen er gemt som UTF-16; gem den som CSV i UTF-8 eller Windows-1252."])
     if b"\x00" in data:
         raise PopulationFileError(["Filen er ikke en tekstfil (CSV) men binær; hent FOLK1A som CSV fra Statistikbanken."])
     try:
@@ -199,10 +205,11 @@ def parse(data: bytes, municipalities=None) -> ParsedFile:
     national_total = None
     data_rows = 0
     try:
-        rows = list(reader)
+        # reader.line_num is the file's line where the row ends (a quoted field may hold a line break)
+        rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise PopulationFileError([f"Filen kan ikke læses som CSV: {exc}."]) from exc
-    for line_no, row in enumerate(rows, start=1):
+    for line_no, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
@@ -235,6 +242,9 @@ def parse(data: bytes, municipalities=None) -> ParsedFile:
         value = int(raw_value) if raw_value.isascii() and raw_value.isdigit() else None
         if value is None:
             row_problems.append(f"indholdet «{raw_value}» er ikke et helt tal ≥ 0")
+        elif value > MAX_POPULATION:
+            row_problems.append(f"indholdet «{raw_value}» er større end noget indbyggertal ({MAX_POPULATION})")
+            value = None
         kind, found = areas.classify(cells["OMRÅDE"])
         if kind == "unknown":
             row_problems.append(found)

@@ -113,7 +113,7 @@ def test_refuses_unknown_area(ref, tmp_path):
     assert_nothing_saved()
 
 
-@pytest.mark.parametrize("bad", ["-5", "12,5", "1.234", "..", "", "tolv"])
+@pytest.mark.parametrize("bad", ["-5", "12,5", "1.234", "..", "", "tolv", "+7", "١٢"])
 def test_refuses_value_that_is_not_a_whole_number(ref, tmp_path, bad):
     message = refuse(write_folk1a(tmp_path, values={751: bad}))
     # header is line 1, Hele landet 2, Region 3, then municipalities by code: Aarhus (751) is the 76th
@@ -170,8 +170,10 @@ def test_refusal_lists_every_problem(ref, tmp_path):
         ("Navn;Antal\nKøbenhavn;5\n".encode(), "kolonne mangler: OMRÅDE, TID, INDHOLD"),
         ("OMRÅDE;KØN;ALDER;TID;INDHOLD\n".encode(), "Filen har ingen datalinjer"),
         (b"\x81\x8d\x8f\x90\x9d", "kan ikke læses som tekst i UTF-8 eller Windows-1252"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel- eller zip-fil, ikke CSV"),
+        ("OMRÅDE;KØN;ALDER;TID;INDHOLD\r\n".encode("utf-16"), "gemt som UTF-16"),
     ],
-    ids=["empty", "blank", "binary", "comma", "tab", "wrong-header", "header-only", "undecodable"],
+    ids=["empty", "blank", "binary", "comma", "tab", "wrong-header", "header-only", "undecodable", "xlsx", "utf16"],
 )
 def test_refuses_what_is_not_a_folk1a_export(ref, tmp_path, content, expected):
     path = tmp_path / "ikke_folk1a.csv"
@@ -273,3 +275,17 @@ def test_code_and_text_form(ref, tmp_path, capsys):
     assert MunicipalityPopulation.objects.get(municipality__code=101).population == 1101
     rows[5][1] = "M Mænd"
     assert "køn er «M Mænd», ikke i alt" in refuse(write_folk1a(tmp_path, name="m.csv", rows=rows))
+
+
+def test_refuses_a_value_beyond_the_database_column(ref, tmp_path):
+    message = refuse(write_folk1a(tmp_path, values={101: "99999999999"}))
+    assert "Linje 4: indholdet «99999999999» er større end noget indbyggertal (2147483647)." in message
+    assert_nothing_saved()
+
+
+def test_line_numbers_count_lines_of_the_file(ref, tmp_path):
+    """A quoted field with a line break moves the following rows one line down."""
+    rows = folk1a_rows(values={147: "x"})
+    rows[1][0] = "Region\nHovedstaden"
+    # header 1, Hele landet 2, Region 3-4, København 5, Frederiksberg 6
+    assert "Linje 6: indholdet «x»" in refuse(write_folk1a(tmp_path, rows=rows))
