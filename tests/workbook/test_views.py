@@ -1,0 +1,151 @@
+"""Pages: downloads by scope, upload with the error list, import detail, reversal, the panel."""
+import io
+
+import pytest
+from django.contrib.messages import get_messages
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Entry, ImportBatch
+from users.models import Role
+
+from .helpers import counts, export_bytes, fill
+from .test_importer import good
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, cluster_year, data: bytes, name="regnskab.xlsx", **extra):
+    f = io.BytesIO(data)
+    f.name = name
+    return client.post(reverse("workbook:import_upload", args=[cluster_year.pk]), {"file": f, **extra})
+
+
+@pytest.mark.parametrize("name", ["workbook:template", "workbook:export"])
+def test_downloads_follow_the_cluster_scope(ledger, make_user, client_for, name, django_assert_max_num_queries):
+    url = reverse(name, args=[ledger.cy.pk])
+    ssu = make_user(Role.SSU, region=ledger.cluster.region)
+    for user in (ledger.secretariat, ssu, ledger.admin):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert ".xlsx" in response["Content-Disposition"] and "lillebaelt" in response["Content-Disposition"]
+        wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        assert wb.sheetnames[2] == "Regnskab"
+    assert client_for(ledger.other_secretariat).get(url).status_code == 404
+    other_ssu = make_user(Role.SSU, region=ledger.kolding.region.__class__.objects.get(code=1084))
+    assert client_for(other_ssu).get(url).status_code == 404
+
+
+def test_upload_page_query_count(ledger, client_for, django_assert_num_queries):
+    client = client_for(ledger.secretariat)
+    url = reverse("workbook:import_upload", args=[ledger.cy.pk])
+    client.get(url)
+    # session, user, cluster-year, imports; the page header's user.cluster and its region
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
+def test_upload_of_a_clean_file_saves_and_shows_the_summary(ledger, client_for):
+    data = fill(export_bytes(ledger.cy, blank=True), [good(amount="1.234,50"), good(voucher="S-2", amount=10)])
+    response = upload(client_for(ledger.secretariat), ledger.cy, data, name="min fil.xlsx")
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("workbook:import_detail", args=[batch.pk])
+    text = [str(m) for m in get_messages(response.wsgi_request)][0]
+    assert text == ("Filen min fil.xlsx er indlæst: 2 rækker, i alt 1.244,50 kr. "
+                    "(udgifter 1.244,50 kr., indtægter 0,00 kr.).")
+    assert batch.entries.count() == 2
+
+
+def test_upload_with_errors_lists_sheet_cell_and_problem(ledger, client_for):
+    data = fill(export_bytes(ledger.cy, blank=True), [good(), good(amount="ca. 500", voucher="S-3")])
+    before = counts()
+    response = upload(client_for(ledger.secretariat), ledger.cy, data)
+    assert response.status_code == 200 and counts() == before
+    html = response.content.decode()
+    assert "Filen er ikke indlæst: 1 fejl." in html and "Intet er gemt" in html
+    assert "<td>Regnskab</td><td>H3</td><td>«ca. 500» er ikke et beløb" in html
+
+
+def test_upload_of_a_bad_file_shows_the_refusal(ledger, client_for):
+    before = counts()
+    response = upload(client_for(ledger.secretariat), ledger.cy, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    assert response.status_code == 200 and counts() == before
+    assert "ældre binær Excel-fil (.xls)" in response.content.decode()
+
+
+def test_a_30_mb_upload_is_refused(ledger, client_for):
+    before = counts()
+    response = upload(client_for(ledger.secretariat), ledger.cy, b"PK\x03\x04" + b"\0" * (30 * 1024 * 1024))
+    assert response.status_code == 200 and counts() == before
+    assert "grænsen er 20,0 MB" in response.content.decode()
+
+
+def test_dry_run_upload_saves_nothing(ledger, client_for):
+    data = fill(export_bytes(ledger.cy, blank=True), [good()])
+    before = counts()
+    response = upload(client_for(ledger.secretariat), ledger.cy, data, dry_run="on")
+    assert response.status_code == 200 and counts() == before
+    assert "Kontrollen fandt ingen fejl: 1 rækker" in response.content.decode()
+
+
+def test_upload_refused_for_readers_and_in_review(ledger, make_user, client_for):
+    data = fill(export_bytes(ledger.cy, blank=True), [good()])
+    ssu = make_user(Role.SSU, region=ledger.cluster.region)
+    assert upload(client_for(ssu), ledger.cy, data).status_code == 403
+    page = client_for(ssu).get(reverse("workbook:import_upload", args=[ledger.cy.pk]))
+    assert "Du har ikke adgang til denne handling." in page.content.decode()
+    assert upload(client_for(ledger.other_secretariat), ledger.cy, data).status_code == 404
+    ledger.cy.__class__.objects.filter(pk=ledger.cy.pk).update(status="submitted")
+    response = upload(client_for(ledger.secretariat), ledger.cy, data)
+    assert response.status_code == 403 and Entry.objects.filter(import_batch__isnull=False).count() == 0
+
+
+def test_reverse_an_import_from_the_page(ledger, client_for, django_assert_num_queries):
+    data = fill(export_bytes(ledger.cy, blank=True), [good(), good(voucher="S-2")])
+    client = client_for(ledger.secretariat)
+    upload(client, ledger.cy, data)
+    batch = ImportBatch.objects.get()
+    detail = reverse("workbook:import_detail", args=[batch.pk])
+    confirm = reverse("workbook:import_reverse", args=[batch.pk])
+    with django_assert_num_queries(6):  # session, user, batch, cluster-year, header's cluster and region
+        page = client.get(detail)
+    assert confirm in page.content.decode()
+    assert "modposteres" in client.get(confirm).content.decode()
+    assert client_for(ledger.other_secretariat).post(confirm).status_code == 404
+    response = client.post(confirm)
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.reversed_at is not None and batch.reversed_by == ledger.secretariat
+    assert Entry.objects.filter(reverses__import_batch=batch).count() == 2
+    assert batch.entries.count() == 2  # the originals stay
+    again = client.post(confirm, follow=True)
+    assert "allerede tilbageført" in again.content.decode()
+    assert Entry.objects.filter(reverses__import_batch=batch).count() == 2
+
+
+def test_the_panel_links_and_lists_imports(ledger, client_for, django_assert_num_queries):
+    data = fill(export_bytes(ledger.cy, blank=True), [good()])
+    upload(client_for(ledger.secretariat), ledger.cy, data, name="panel.xlsx")
+    batch = ImportBatch.objects.get()
+    request = RequestFactory().get("/")
+    request.user = ledger.secretariat
+    cy = ledger.cy.__class__.objects.select_related("cluster__region").get(pk=ledger.cy.pk)
+    with django_assert_num_queries(1):
+        html = render_to_string("workbook/includes/cluster_year_panel.html",
+                                {"cluster_year": cy, "perms_for_user": {}, "request": request})
+    assert reverse("workbook:template", args=[cy.pk]) in html
+    assert reverse("workbook:export", args=[cy.pk]) in html
+    assert reverse("workbook:import_upload", args=[cy.pk]) in html
+    assert "panel.xlsx" in html and "Tilbagefør import" in html
+    assert reverse("workbook:import_reverse", args=[batch.pk]) in html
+    reader = ledger.admin.__class__.objects.create_user(username="wb_national", role=Role.NATIONAL)
+    request.user = reader
+    html = render_to_string("workbook/includes/cluster_year_panel.html",
+                            {"cluster_year": cy, "perms_for_user": {}, "request": request})
+    assert "Tilbagefør import" not in html and 'name="file"' not in html
+    assert reverse("workbook:export", args=[cy.pk]) in html
