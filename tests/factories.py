@@ -15,6 +15,8 @@ from users.models import Role
 
 ROLES = ("anonymous", "secretariat_a", "secretariat_b", "ssu_a", "ssu_other", "national", "admin")
 MUNICIPAL_ACCOUNT = "4.62.82.1.01"  # shape of the municipal chart of accounts
+# The text of cluster B's entry: no page of cluster A's accounts may show it.
+B_SECRET = "Syntetisk postering kun for Randers"
 
 
 def user(role: str, *, username: str, cluster=None, region=None, password: str | None = None):
@@ -187,6 +189,7 @@ class World:
     scenario: object  # a draft copy of the 2022 round
     regions: list
     budget_a: object
+    budget_b: object
     cy_a_closed: object  # A's 2025 accounts, closed: only an administrator reopens
     batch_a: object  # an Excel import into A's 2022 accounts
     extra: dict = field(default_factory=dict)
@@ -211,10 +214,10 @@ def build_world(*, password: str | None = None) -> World:
     init_a = initiative(cy_a, by=sek_a, name="Syntetisk indsats A")
     init_b = initiative(cy_b, by=sek_b, name="Syntetisk indsats B")
     budget_a = budget_line(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("100000.00"))
-    budget_line(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("50000.00"))
+    budget_b = budget_line(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("50000.00"))
     entry_a = entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("1234.50"))
     entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("200.00"), kind="income")
-    entry_b = entry(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("999.00"))
+    entry_b = entry(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("999.00"), text=B_SECRET)
     evaluation_a = evaluation(init_a, 2022, by=sek_a)
     content = template_bytes(cy_a, rows=[entry_row(cy_a, init_a, party=aarhus_m.name, amount=321.25)])
     batch_a = import_template(cy_a, content, by=sek_a, filename="syntetisk-import.xlsx").batch
@@ -238,5 +241,5 @@ def build_world(*, password: str | None = None) -> World:
         evaluation_a=evaluation_a,
         round=round_2022, scenario=scenario, regions=list(Region.objects.order_by("code")),
         municipality_a=aarhus_m, municipality_b=randers_m,
-        budget_a=budget_a, cy_a_closed=cy_a_closed, batch_a=batch_a,
+        budget_a=budget_a, budget_b=budget_b, cy_a_closed=cy_a_closed, batch_a=batch_a,
     )

@@ -120,9 +120,27 @@ def initiative_body(world, name="Syntetisk ny indsats") -> dict:
 def import_body(world) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    row = factories.entry_row(world.cy_a, world.initiative_a, party=world.municipality_a.name, amount=777.5, day=9)
-    content = factories.template_bytes(world.cy_a, rows=[row])
-    return {"file": SimpleUploadedFile("syntetisk-matrix.xlsx", content)}
+    if "import_bytes" not in world.extra:
+        row = factories.entry_row(world.cy_a, world.initiative_a, party=world.municipality_a.name, amount=777.5, day=9)
+        world.extra["import_bytes"] = factories.template_bytes(world.cy_a, rows=[row])
+    return {"file": SimpleUploadedFile("syntetisk-matrix.xlsx", world.extra["import_bytes"])}
+
+
+def everyone(texts: Callable) -> dict:
+    """The same hidden texts for every role."""
+    return dict.fromkeys(ROLES, texts)
+
+
+def b_secret(world) -> list[str]:
+    return [factories.B_SECRET]
+
+
+def cluster_a_name(world) -> list[str]:
+    return [world.cluster_a.name]
+
+
+# Another cluster's object addressed through cluster A's URL: nobody may reach it that way.
+FOREIGN_OBJECT = per_role(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND)
 
 
 def no_kwargs(world) -> dict:
@@ -248,26 +266,46 @@ RULES: dict[str, Rule] = {
         get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
     ),
     # --- accounts: cluster A's 2022 accounts -------------------------------------------
-    "accounts:cluster_year_list": Rule(get=READ_ALL, post=GET_ONLY, note="Listen er afgrænset pr. bruger."),
+    "accounts:cluster_year_list": Rule(
+        get=READ_ALL, post=GET_ONLY, note="Listen er afgrænset pr. bruger.",
+        hidden={"secretariat_b": cluster_a_name, "ssu_other": cluster_a_name},
+    ),
     "accounts:cluster_year_open": Rule(
         kwargs=lambda w: {"cluster_id": w.cluster_a.pk, "year": 2027},
         get=POST_ONLY, post=CLUSTER_WRITE, note="Opretter klynge A's regnskab for et nyt år.",
     ),
-    "accounts:cluster_year_detail": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "accounts:cluster_year_detail": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST,
+                                         hidden=everyone(b_secret)),
     "accounts:entry_list": [
-        Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
-        Rule(label="csv", kwargs=cy_a, query="?_export=csv", get=CLUSTER_READ, post=CLUSTER_READ_POST),
+        Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST, hidden=everyone(b_secret)),
+        Rule(label="csv", kwargs=cy_a, query="?_export=csv", get=CLUSTER_READ, post=CLUSTER_READ_POST,
+             hidden=everyone(b_secret)),
+        # A filter naming cluster B's initiative shows nothing of B.
+        Rule(label="fremmed-filter", kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST, hidden=everyone(b_secret),
+             extra={"query": lambda w: f"?initiative={w.initiative_b.pk}"}),
     ],
     "accounts:entry_create": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=entry_body),
-    "accounts:entry_reverse": Rule(
-        kwargs=lambda w: {"pk": w.cy_a.pk, "entry_pk": w.entry_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
-        post_data=lambda w: {"text": "Syntetisk tilbageførsel"},
-    ),
+    "accounts:entry_reverse": [
+        Rule(
+            kwargs=lambda w: {"pk": w.cy_a.pk, "entry_pk": w.entry_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+            post_data=lambda w: {"text": "Syntetisk tilbageførsel"},
+        ),
+        Rule(
+            label="B-postering-via-A", kwargs=lambda w: {"pk": w.cy_a.pk, "entry_pk": w.entry_b.pk},
+            get=FOREIGN_OBJECT, post=FOREIGN_OBJECT, post_data=lambda w: {"text": "Forfalsket"},
+        ),
+    ],
     "accounts:initiative_create": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=initiative_body),
-    "accounts:initiative_edit": Rule(
-        kwargs=lambda w: {"pk": w.cy_a.pk, "initiative_pk": w.initiative_a.pk},
-        get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=lambda w: initiative_body(w, "Syntetisk indsats A, omdøbt"),
-    ),
+    "accounts:initiative_edit": [
+        Rule(
+            kwargs=lambda w: {"pk": w.cy_a.pk, "initiative_pk": w.initiative_a.pk},
+            get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=lambda w: initiative_body(w, "Syntetisk indsats A, omdøbt"),
+        ),
+        Rule(
+            label="B-indsats-via-A", kwargs=lambda w: {"pk": w.cy_a.pk, "initiative_pk": w.initiative_b.pk},
+            get=FOREIGN_OBJECT, post=FOREIGN_OBJECT, post_data=lambda w: initiative_body(w, "Forfalsket"),
+        ),
+    ],
     "accounts:funding_propose": Rule(kwargs=cy_a, get=POST_ONLY, post=CLUSTER_WRITE),
     "accounts:funding_create": Rule(
         kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE,
@@ -289,10 +327,16 @@ RULES: dict[str, Rule] = {
         post_data=lambda w: {"initiative": w.initiative_a.pk, "source": "local",
                              "party": f"m:{w.municipality_a.pk}", "amount": "5.000,00"},
     ),
-    "accounts:budget_edit": Rule(
-        kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.budget_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
-        post_data=lambda w: {"amount": "150.000,00"},
-    ),
+    "accounts:budget_edit": [
+        Rule(
+            kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.budget_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+            post_data=lambda w: {"amount": "150.000,00"},
+        ),
+        Rule(
+            label="B-linje-via-A", kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.budget_b.pk},
+            get=FOREIGN_OBJECT, post=FOREIGN_OBJECT, post_data=lambda w: {"amount": "1,00"},
+        ),
+    ],
     "accounts:carryover": Rule(
         # Everyone who sees the accounts reads the carry-over; commitments are recorded by those who close.
         prepare=with_funding, kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_WRITE,
@@ -307,7 +351,7 @@ RULES: dict[str, Rule] = {
         post_data=lambda w: {"reason": "Syntetisk: en postering manglede."},
         note="Genåbning af et afsluttet år: kun administrator.",
     ),
-    "accounts:history": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
+    "accounts:history": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST, hidden=everyone(b_secret)),
     # --- workbook: the Excel template of cluster A's 2022 accounts ---------------------
     "workbook:template": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
     "workbook:export": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST),
@@ -320,7 +364,10 @@ RULES: dict[str, Rule] = {
     "workbook:import_reverse": Rule(kwargs=lambda w: {"pk": w.batch_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE),
     # --- review --------------------------------------------------------------------
     "review:collection": Rule(get=READ_ALL, post=GET_ONLY, note="Gode erfaringer: alle logget ind læser."),
-    "review:inbox": Rule(get=READ_ALL, post=GET_ONLY, note="Mine opgaver: hver bruger ser sine egne."),
+    "review:inbox": Rule(
+        get=READ_ALL, post=GET_ONLY, note="Mine opgaver: hver bruger ser sine egne.",
+        hidden={"secretariat_b": cluster_a_name, "ssu_other": cluster_a_name},
+    ),
     "review:region": Rule(
         kwargs=lambda w: {"region_slug": w.region_a.slug, "year": 2022},
         # The SSU's page: secretariats are refused (403), another region's SSU learns nothing (404).
