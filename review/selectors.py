@@ -333,11 +333,17 @@ def inbox_for(user: User) -> Inbox:
             .order_by("cluster__region__code", "cluster__name", "name")
         )
     regions = []
-    if role == Role.SSU:
-        years = sorted(
-            set(ClusterYear.objects.filter(cluster__region_id=user.region_id).values_list("year", flat=True))
-        ) or [datetime.date.today().year]
-        regions = [(user.region, years)]
+    if role in (Role.SSU, Role.NATIONAL, Role.ADMIN):
+        # The region pages this user reads: the own region for an SSU member, every region otherwise.
+        region_list = [user.region] if role == Role.SSU else list(Region.objects.order_by("code"))
+        years_by_region: dict[int, set[int]] = {r.pk: set() for r in region_list}
+        for region_id, year in (
+            ClusterYear.objects.filter(cluster__region__in=region_list)
+            .values_list("cluster__region_id", "year").distinct()
+        ):
+            years_by_region[region_id].add(year)
+        this_year = datetime.date.today().year
+        regions = [(r, sorted(years_by_region[r.pk]) or [this_year]) for r in region_list]
     return Inbox(
         to_review=list(to_review),
         returned=list(returned),

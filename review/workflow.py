@@ -7,6 +7,7 @@ Who may do what in which status is decided by users.access.PERMISSIONS.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
 from users.access import PERMISSIONS, permission_problem, role_of
 from users.models import Role, User
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionRefused(ValidationError):
@@ -101,7 +104,7 @@ def cluster_year_transition(*, cluster_year: ClusterYear, action: str, by: User,
         locked.full_clean()
         locked.save(update_fields=["status"])
         change.save()
-        transaction.on_commit(lambda: send_transition_mail(change.pk))
+        transaction.on_commit(lambda: send_transition_mail_safely(change.pk))
     # The caller's object follows the database.
     cluster_year.status = locked.status
     return change
@@ -132,6 +135,15 @@ def cluster_year_url(cluster_year: ClusterYear) -> str:
         return reverse("accounts:cluster_year_detail", args=[cluster_year.pk])
     except NoReverseMatch:
         return reverse("review:cluster_year", args=[cluster_year.pk])
+
+
+def send_transition_mail_safely(change_pk: int) -> int:
+    """The move is committed already: a mail server that fails is logged, never turned into an error page."""
+    try:
+        return send_transition_mail(change_pk)
+    except Exception:
+        logger.exception("E-mail om statusændring %s kunne ikke sendes", change_pk)
+        return 0
 
 
 def send_transition_mail(change_pk: int) -> int:

@@ -169,3 +169,6 @@ def test_inbox_of_the_returned_secretariat(world, client_for):
     assert "Syntetisk: mangler budget" in html
     html = client_for(world.users["national"]).get(reverse("review:inbox")).content.decode()
     assert "Intet venter på dig lige nu." in html
+    # national readers reach every region's page from here
+    assert reverse("review:region", args=["hovedstaden", 2022]) in html
+    assert reverse("review:region", args=["midtjylland", 2022]) in html

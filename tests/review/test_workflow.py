@@ -137,3 +137,17 @@ def test_no_mail_when_refused(world, mailoutbox, django_capture_on_commit_callba
             move(world, "approve", "ssu_a")
     assert callbacks == []
     assert mail.outbox == []
+
+
+def test_a_failing_mail_server_does_not_undo_or_break_the_move(world, settings, caplog,
+                                                              django_capture_on_commit_callbacks):
+    # Nothing listens on port 9 here: the SMTP connection is refused.
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+    }}
+    with django_capture_on_commit_callbacks(execute=True):
+        move(world, "submit", "secretariat_a")
+    world.cy_a.refresh_from_db()
+    assert world.cy_a.status == ReviewStatus.SUBMITTED
+    assert "kunne ikke sendes" in caplog.text
