@@ -325,6 +325,13 @@ class ResultRow:
     def cluster_name(self) -> str:
         return self.cluster.name if self.cluster else ""
 
+    @property
+    def population_places(self) -> int:
+        """Decimals to show: whole inhabitants unless a shared funder's split makes a fraction."""
+        if self.population is None or self.population == self.population.to_integral_value():
+            return 0
+        return 2
+
 
 def result_rows(comp: Computation) -> list[ResultRow]:
     """Regions with their clusters and a subtotal, then the grand total (as Table 1 is laid out)."""

@@ -22,6 +22,9 @@ class RoundTable(tables.Table):
     def render_pot(self, value):
         return format_number(value)
 
+    def render_year(self, value):
+        return str(value)
+
     def render_status(self, record):
         return record.get_status_display()
 

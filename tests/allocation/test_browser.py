@@ -1,0 +1,33 @@
+"""The allocation pages in a real Chromium: Table 1's layout, the reconciliation, a scenario through the forms."""
+import pytest
+
+from tests.browser.conftest import browser, login, page, shot  # noqa: F401  (fixtures)
+from users.models import Role
+
+pytestmark = pytest.mark.browser
+
+
+def test_round_reconciliation_and_scenario(page, login, make_user, shot):  # noqa: F811
+    make_user(Role.NATIONAL, username="analytiker")
+    login("analytiker")
+    page.goto("/fordeling/")
+    page.click("text=Opstartsmidler 2022")
+    assert "6,81 kr." in page.content()
+    shot("runde-2022")
+    page.click("text=Afstemning med offentliggjort tabel")
+    assert "8.563.999" in page.content()
+    shot("afstemning")
+    page.goto("/fordeling/2022/")
+    page.click("text=Kopiér til scenarie")
+    page.fill("#id_name", "Scenarie med 45/45")
+    page.click("form.form button[type=submit]")
+    page.click("text=Pulje og fordeling")
+    page.fill("#id_pot", "90.000.000")
+    page.fill("#id_municipal_pot", "45.000.000")
+    page.click("form.form button[type=submit]")
+    assert "Rundens parametre er gemt." in page.content()
+    assert "90.000.000 kr." in page.content()
+    shot("scenarie")
+    page.click("text=Sammenlign")
+    assert "12,50 %" in page.content()
+    shot("sammenligning")
