@@ -239,15 +239,17 @@ def percentile(values: list[float], pct: float) -> float:
 def time_requests(client: Client, url: str, n: int, warmup: int = 2) -> dict:
     for _ in range(warmup):
         _get(client, url)
-    times = []
+    times, cpu = [], []
     for _ in range(n):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response, _ = _get(client, url)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         if response.status_code != 200:
             return {"error": f"HTTP {response.status_code} while timing"}
     return {
         "n": n,
+        "cpu_median_ms": statistics.median(cpu),
         "median_ms": statistics.median(times),
         "p95_ms": percentile(times, 95),
         "min_ms": min(times),

@@ -40,22 +40,26 @@ def pages_table(results: dict) -> list[str]:
     rows = [[
         f"Floor: `{floor.get('url', '/sundhed/')}` (`SELECT 1`)", "anonymous",
         floor.get("queries", "–"), floor.get("queries", "–"),
-        ms(floor_t.get("median_ms")), ms(floor_t.get("p95_ms")), "1.0×", "–",
+        ms(floor_t.get("median_ms")), ms(floor_t.get("p95_ms")), "1.0×", "1.0×",
+        ms(floor_t.get("cpu_median_ms")), "–",
     ]]
     for page in results["pages"]:
         label = f"{page['label']}"
         if page.get("missing"):
-            rows.append([label, page["role"], "–", "–", "–", "–", "–", f"not measured: {page['missing']}"])
+            rows.append([label, page["role"], "–", "–", "–", "–", "–", "–", "–",
+                         f"not measured: {page['missing']}"])
             continue
         small, full, timing = page.get("small") or {}, page.get("full") or {}, page.get("timing") or {}
         if full.get("error") or timing.get("error"):
-            rows.append([label, page["role"], small.get("queries", "–"), full.get("queries", "–"), "–", "–", "–",
-                         f"error: {full.get('error') or timing.get('error')}"])
+            rows.append([label, page["role"], small.get("queries", "–"), full.get("queries", "–"),
+                         "–", "–", "–", "–", "–", f"error: {full.get('error') or timing.get('error')}"])
             continue
         rows.append([
             label, page["role"], small.get("queries", "–"), full.get("queries", "–"),
             ms(timing.get("median_ms")), ms(timing.get("p95_ms")),
             ratio(timing.get("p95_ms"), floor_t.get("p95_ms")),
+            ratio(timing.get("median_ms"), floor_t.get("median_ms")),
+            ms(timing.get("cpu_median_ms")),
             f"{ms(full.get('sql_ms'))} ms SQL of {ms(full.get('total_ms'))} ms; "
             f"{small.get('bytes', 0):,} → {full.get('bytes', 0):,} bytes",
         ])
@@ -64,11 +68,13 @@ def pages_table(results: dict) -> list[str]:
         f"In-process, Django test Client logged in as the role shown; {n} timed requests per page after 2 warm-up "
         f"requests; query counts from CaptureQueriesContext on one further request, at the small step "
         f"(`small`) and at the full data set (`full`); the last column gives that request's SQL time and "
-        f"total time at full data, and the HTML size at the small step → at full data.",
+        f"total time at full data, and the HTML size at the small step → at full data. `median CPU ms` is "
+        f"the CPU time of this (client and server) process per request: it moves less than wall time when "
+        f"other work competes for the cores; the SQL runs in the PostgreSQL server and is not in it.",
         "",
         *_table(
             ["page", "role", "queries small", "queries full", "median ms", "p95 ms", "p95 / floor p95",
-             "one counted request"],
+             "median / floor median", "median CPU ms", "one counted request"],
             rows,
         ),
     ]
