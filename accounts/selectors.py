@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round
 
 from accounts.models import (
     BudgetLine,
@@ -22,6 +22,16 @@ from accounts.models import (
 )
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def cents_sum(field_name: str) -> Sum:
+    """Sum of a money field in whole øre: exact on every database (SQLite sums decimals as floats)."""
+    return Sum(Cast(Round(F(field_name) * 100), output_field=BigIntegerField()))
+
+
+def from_cents(value) -> Decimal:
+    return (Decimal(value or 0) / 100).quantize(CENT)
 # Section A: the start-up funds (and local funds) are for development initiatives, not for
 # secretariat or running costs. Any such spend is flagged: the threshold is 0 %.
 OVERHEAD_THRESHOLD = Decimal("0")
@@ -134,7 +144,7 @@ def _entry_aggregates(cluster_year):
     return (
         Entry.objects.filter(cluster_year=cluster_year)
         .values("initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind")
-        .annotate(total=Sum("amount"))
+        .annotate(cents=cents_sum("amount"))
         .order_by()
     )
 
@@ -149,21 +159,22 @@ def unspent_by_party(cluster_year) -> dict[str, Decimal]:
         FundingLine.objects.filter(cluster_year=cluster_year)
         .exclude(party_kind=PartyKind.MUNICIPALITIES_JOINTLY)
         .values("party_kind", "municipality_id", "region_id")
-        .annotate(total=Sum("paid"))
+        .annotate(cents=cents_sum("paid"))
         .order_by()
     )
     for row in funding:
         key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
-        result[key] = result.get(key, ZERO) + row["total"]
+        result[key] = result.get(key, ZERO) + from_cents(row["cents"])
     spend = (
         Entry.objects.filter(cluster_year=cluster_year)
         .values("party_kind", "municipality_id", "region_id", "kind")
-        .annotate(total=Sum("amount"))
+        .annotate(cents=cents_sum("amount"))
         .order_by()
     )
     for row in spend:
         key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
-        signed = row["total"] if row["kind"] == EntryKind.EXPENSE else -row["total"]
+        total = from_cents(row["cents"])
+        signed = total if row["kind"] == EntryKind.EXPENSE else -total
         result[key] = result.get(key, ZERO) - signed
     return result
 
@@ -190,7 +201,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     budgets = list(  # 5
         BudgetLine.objects.filter(cluster_year=cy)
         .values("initiative_id", "party_kind", "municipality_id", "region_id", "source")
-        .annotate(total=Sum("amount"))
+        .annotate(cents=cents_sum("amount"))
         .order_by()
     )
     spend_rows = list(_entry_aggregates(cy))  # 6
@@ -253,7 +264,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
 
     for row in budgets:
         key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
-        amount = row["total"]
+        amount = from_cents(row["cents"])
         initiative_row = initiative_rows.get(row["initiative_id"])
         targets = [party_row(key), totals]
         if initiative_row is not None:
@@ -265,7 +276,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     cost_spend = {value: ZERO for value in CostKind.values}
     for row in spend_rows:
         key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
-        amount = row["total"]
+        amount = from_cents(row["cents"])
         initiative_row = initiative_rows.get(row["initiative_id"])
         targets = [party_row(key), totals]
         if initiative_row is not None:
@@ -306,20 +317,28 @@ def _sum_subquery(model, field_name: str, **filters):
         model.objects.filter(cluster_year=OuterRef("pk"), **filters)
         .order_by()
         .values("cluster_year")
-        .annotate(total=Sum(field_name))
-        .values("total")
+        .annotate(cents=cents_sum(field_name))
+        .values("cents")
     )
-    return Coalesce(Subquery(qs), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2))
+    return Coalesce(Subquery(qs), Value(0), output_field=BigIntegerField())
 
 
-def cluster_years_with_totals(queryset):
-    """Cluster-years annotated with funding paid, budget and net spend: one query."""
-    return queryset.select_related("cluster__region").annotate(
-        funding_paid=_sum_subquery(FundingLine, "paid"),
-        budget_total=_sum_subquery(BudgetLine, "amount"),
-        expenses_total=_sum_subquery(Entry, "amount", kind=EntryKind.EXPENSE),
-        income_total=_sum_subquery(Entry, "amount", kind=EntryKind.INCOME),
-    )
+def cluster_years_with_totals(queryset) -> list[ClusterYear]:
+    """Cluster-years with funding paid, budget, expenses, income, net spend and remaining: one query."""
+    rows = list(queryset.select_related("cluster__region").annotate(
+        funding_paid_cents=_sum_subquery(FundingLine, "paid"),
+        budget_cents=_sum_subquery(BudgetLine, "amount"),
+        expenses_cents=_sum_subquery(Entry, "amount", kind=EntryKind.EXPENSE),
+        income_cents=_sum_subquery(Entry, "amount", kind=EntryKind.INCOME),
+    ))
+    for cy in rows:
+        cy.funding_paid = from_cents(cy.funding_paid_cents)
+        cy.budget_total = from_cents(cy.budget_cents)
+        cy.expenses_total = from_cents(cy.expenses_cents)
+        cy.income_total = from_cents(cy.income_cents)
+        cy.net_spend = cy.expenses_total - cy.income_total
+        cy.remaining = cy.budget_total - cy.net_spend
+    return rows
 
 
 def entry_filter_base(cluster_year):

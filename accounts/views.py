@@ -77,9 +77,6 @@ def cluster_year_list(request):
     clusters = list(account_clusters(request.user))
     years_seen = cluster_years_for(request.user).filter(year=year)
     cluster_years = {cy.cluster_id: cy for cy in selectors.cluster_years_with_totals(years_seen)}
-    for cy in cluster_years.values():
-        cy.net_spend = cy.expenses_total - cy.income_total
-        cy.remaining = cy.budget_total - cy.net_spend
     writable = set(writable_clusters(request.user).values_list("pk", flat=True))
     years = sorted(set(cluster_years_for(request.user).values_list("year", flat=True)) | {DEFAULT_YEAR, year})
     rows = [{"cluster": c, "cy": cluster_years.get(c.pk), "may_open": c.pk in writable} for c in clusters]
@@ -119,7 +116,8 @@ class EntryListView(ExportMixin, SingleTableMixin, FilterView):
     filterset_class = EntryFilter
     template_name = "accounts/entry_list.html"
     export_formats = ("csv",)
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
+    paginate_by = None  # django-tables2 paginates; the ListView must not count a second time
 
     def dispatch(self, request, *args, **kwargs):
         self.cluster_year = get_cluster_year_or_404(request.user, kwargs["pk"])
