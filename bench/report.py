@@ -142,10 +142,36 @@ def workbook_table(results: dict) -> list[str]:
         lines += ["", wb["how"]]
     own = wb.get("own_bench")
     if own:
-        lines += ["", f"The workbook app's own bench, `bench/bench_workbook.py --entries {wb.get('entries')}` "
-                  f"(exit code {own.get('returncode')}), printed:", "", "```", own.get("output", "").strip()[-2000:]
-                  or own.get("stderr", ""), "```"]
+        lines += ["", *own_bench_lines(own, wb.get("entries"))]
     return lines
+
+
+def own_bench_lines(own: dict, entries) -> list[str]:
+    """The workbook app's own bench script, run beside ours: its figures, or what it printed."""
+    head = (f"The workbook app's own bench, `bench/bench_workbook.py --entries {entries}` (its own throwaway "
+            f"SQLite database and synthetic data; Python peak by tracemalloc in a separate traced pass)")
+    data = own.get("json")
+    if not data or own.get("returncode"):
+        tail = (own.get("stderr") or own.get("output") or "").strip()[-1500:]
+        return [f"{head} exited with {own.get('returncode')}:", "", "```", tail, "```"]
+    e, i = data.get("export", {}), data.get("import", {})
+
+    def mb(n):
+        return "–" if n is None else f"{n / 1024 / 1024:,.1f}"
+
+    return [
+        f"{head}:",
+        "",
+        *_table(["step", "entries", "seconds", "Python peak MB (tracemalloc)", "note"], [
+            ["Export (write-only)", f"{data.get('entries', 0):,}", f"{e.get('seconds', 0):.2f}",
+             mb(e.get("peak_python_bytes")), f"{mb(e.get('file_bytes'))} MB file"],
+            ["Import (read-only)", f"{i.get('rows', 0):,}", f"{i.get('seconds', 0):.2f}",
+             mb(i.get("peak_python_bytes")),
+             f"round trip identical field by field: {'yes' if data.get('round_trip_identical') else 'NO'}"],
+        ]),
+        "",
+        f"Its process's peak resident set: {mb(data.get('process_peak_rss_bytes'))} MB.",
+    ]
 
 
 # --- targets -------------------------------------------------------------------
@@ -271,7 +297,8 @@ def render_markdown(results: dict) -> str:
         "`klyngeportal_bench`), migrates, runs `load_reference`, builds the data set with COPY, measures, writes "
         "this file and prints the same figures. Options: `--scale` (entries per cluster-year = 2,000 × scale; "
         f"below {0.01:g} also fewer years and initiatives), `--requests` (timed requests per page, default 30), "
-        "`--concurrency`, `--load-requests`, `--load-seconds`, `--no-server`, `--no-workbook`, `--doc`, `--json`. "
+        "`--concurrency`, `--load-requests`, `--load-seconds`, `--workbook-entries`, `--no-server`, `--no-workbook`, "
+        "`--no-workbook-script`, `--doc`, `--json`. "
         "`tests/bench/test_smoke.py` runs it at `--scale 0.001` in CI.",
         "",
         "Every figure stands beside a floor measured in the same run: `/sundhed/`, a Django view that runs one "

@@ -45,6 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workbook-entries", type=int, default=WORKBOOK_ENTRIES)
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn throughput step")
     parser.add_argument("--no-workbook", action="store_true", help="skip the Excel export/import step")
+    parser.add_argument("--no-workbook-script", action="store_true",
+                        help="do not also run the workbook app's own bench/bench_workbook.py")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmark.md"))
     parser.add_argument("--json", default=str(ROOT / "bench" / "out" / "latest.json"))
     return parser.parse_args(argv)
@@ -278,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         log(f"workbook export/import with {args.workbook_entries:,} entries")
         try:
-            workbook = workbook_step.run(env, builder, data, args.workbook_entries, out_dir)
+            workbook = workbook_step.run(env, builder, data, args.workbook_entries, out_dir,
+                                         own=not args.no_workbook_script)
         except (RuntimeError, subprocess.SubprocessError, OSError, ImportError) as exc:
             workbook = {"missing": f"the workbook step failed: {exc}"}
         for key in ("export", "import"):

@@ -68,7 +68,7 @@ def own_bench(env: dict[str, str], entries: int, timeout: float = 900) -> dict |
     return result
 
 
-def run(env: dict[str, str], builder, data, entries: int, out_dir: Path) -> dict:
+def run(env: dict[str, str], builder, data, entries: int, out_dir: Path, own: bool = True) -> dict:
     from accounts.models import ClusterYear
 
     focus = data.focus
@@ -114,7 +114,8 @@ def run(env: dict[str, str], builder, data, entries: int, out_dir: Path) -> dict
             + ("" if same else f" (exported {count:,}, total {total:,} kr.)")
         )
         result["import"] = imported
-    own = own_bench(env, entries)
-    if own is not None:
-        result["own_bench"] = own
+    if own:
+        theirs = own_bench(env, entries)
+        if theirs is not None:
+            result["own_bench"] = theirs
     return result
