@@ -117,6 +117,14 @@ class RegionRow:
 
     @property
     def remaining(self) -> Decimal | None:
+        """Budget not yet spent (as «Rest af budget» on the accounts page)."""
+        if self.cluster_year is None:
+            return None
+        return self.cluster_year.budget - self.cluster_year.spend
+
+    @property
+    def unspent(self) -> Decimal | None:
+        """Funding paid in and not spent (as «Ikke forbrugt af finansieringen» on the accounts page)."""
         if self.cluster_year is None:
             return None
         return self.cluster_year.funding - self.cluster_year.spend
@@ -153,7 +161,7 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
     spend_by_area = _money_by_area(ids, Entry.objects.all(), SIGNED_SPEND)
 
     rows = []
-    totals = {name: ZERO for name in (*TOTAL_FIELDS, "remaining")}
+    totals = {name: ZERO for name in (*TOTAL_FIELDS, "remaining", "unspent")}
     for cluster in clusters:
         cy = cluster_years.get(cluster.pk)
         if cy is not None:
@@ -163,6 +171,7 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
             for name in TOTAL_FIELDS:
                 totals[name] += getattr(cy, name)
             totals["remaining"] += row.remaining
+            totals["unspent"] += row.unspent
             row.warnings = _warnings(cy, budget_by_area, spend_by_area)
         rows.append(row)
     years = sorted(
