@@ -51,7 +51,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 def _table2_url(year: int) -> str:
     try:
-        return reverse("geography:table2") + f"?year={year}"
+        return reverse("geography:table2") + f"?aar={year}"
     except NoReverseMatch:
         return f"/geografi/tabel2/{year}/"
 

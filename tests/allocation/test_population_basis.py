@@ -132,3 +132,31 @@ def test_startup_contributions_per_municipality_with_quarter(quarter):
     assert {line.municipality.name for line in lines[:2]} == {"København", "Frederiksberg"}
     assert sum(line.amount for line in lines[:2]) == D(3_134_317)
     assert lines[2].amount == D(3_079_269) and lines[2].region == klynge_by.region
+
+
+@pytest.mark.django_db
+def test_municipality_weight_scenario_moves_money_to_the_weighted(quarter):
+    derivation = derive_shares(2022, "2022-01-01")
+    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares})
+    official = AllocationRound.objects.get(slug="2022")
+    scenario = services.round_copy(source=official, name="Syntetisk sundhedsindeks", by=None)
+    scenario = services.round_update(
+        round_=scenario, by=None, name=scenario.name, description="", pot=scenario.pot,
+        municipal_pot=scenario.municipal_pot, population_basis="municipality_quarter",
+        reference_date=scenario.reference_date,
+    )
+    aarhus_kommune = Membership.objects.get(year=2022, municipality__name="Aarhus").municipality
+    services.municipality_weights_set(round_=scenario, by=None, weights={aarhus_kommune.pk: D("1.5")})
+    before = compute_round(official).result
+    after_comp = compute_round(scenario)
+    assert after_comp.error is None, after_comp.error
+    after = after_comp.result
+    aarhus = get_cluster(1082, "Aarhusklyngen")
+    assert after.cluster(aarhus.pk).municipal > before.cluster(aarhus.pk).municipal
+    assert after.cluster(aarhus.pk).regional > before.cluster(aarhus.pk).regional  # larger share within Midtjylland
+    assert after.municipal_total == before.municipal_total == D(40_000_000)
+    assert after.regional_total == D(40_000_000)
+    # only Midtjylland's regional split moves: the other regions' amounts are the keys times the pot
+    bornholm = get_cluster(1084, "Bornholm")
+    assert after.cluster(bornholm.pk).regional == before.cluster(bornholm.pk).regional
+    assert after.cluster(bornholm.pk).municipal < before.cluster(bornholm.pk).municipal
