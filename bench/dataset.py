@@ -2,7 +2,8 @@
 
 Every cluster of the reference map gets, for each benchmark year, a
 cluster-year with funding lines, initiatives (one year each), two budget lines
-per initiative and ledger entries. Every generated text, name and voucher says
+per initiative, ledger entries, evaluations of every second initiative (with a
+spreading decision when completed), status moves and review comments. Every generated text, name and voucher says
 BENCH, so nobody can take it for real accounts.
 
 The set is built in two steps with the same cluster-years: first a small one
@@ -33,6 +34,7 @@ from accounts.models import (
     StatusChange,
 )
 from geography.models import FUNDING_KINDS, Cluster, Membership
+from review.models import Comment, Evaluation, SpreadingDecision
 from users.models import Role, User
 
 FIRST_YEAR = 2022
@@ -59,6 +61,9 @@ MUNICIPAL_ACCOUNTS = ["4.62.82", "4.62.82.1.01", "4.62.88", "5.32.32", "4.62.90-
 REGIONAL_ACCOUNTS = ["1.10.11", "1.10.11.4.5", "1.40.10", "1.10.15-45"]
 COST_KINDS = ["development"] * 16 + ["secretariat"] * 2 + ["running"] * 2
 REVERSAL_EVERY = 100  # every 100th entry reverses the one before it
+EVALUATED_EVERY = 2  # every second initiative has an evaluation; completed ones get a spreading decision
+EVALUATION_STATUSES = ["completed", "ongoing", "completed", "planned", "completed"]
+DECISIONS = ["recommended", "not_recommended", "more_evidence"]
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,10 @@ class Builder:
             StatusChange(cluster_year=cy, action=a, from_status=f, to_status=t, by=by, comment=c)
             for a, f, t, by, c in moves
         )
+        Comment.objects.bulk_create([
+            Comment(cluster_year=cy, author=ssu, text="BENCH: syntetisk spørgsmål fra SSU til regnskabet."),
+            Comment(cluster_year=cy, author=sek, text="BENCH: syntetisk svar fra klyngesekretariatet."),
+        ])
 
     def _funding(self, cys: list[CY]) -> None:
         rows = []
@@ -295,9 +304,11 @@ class Builder:
                         status=statuses[i % len(statuses)],
                     )))
             Initiative.objects.bulk_create([obj for _, obj in new], batch_size=2000)
-            budget = []
+            budget, evaluations = [], []
             for cy, obj in new:
                 cy.initiatives.append(obj.pk)
+                if len(cy.initiatives) % EVALUATED_EVERY == 1:
+                    evaluations.append((cy, self._evaluation(data, cy, obj, len(cy.initiatives))))
                 budget.append(BudgetLine(
                     cluster_year_id=cy.pk, initiative_id=obj.pk, source="startup", party_kind="region",
                     region_id=cy.region_id, amount=_money(self.rng, 20_000, 400_000),
@@ -308,6 +319,32 @@ class Builder:
                     amount=_money(self.rng, 10_000, 200_000),
                 ))
             BudgetLine.objects.bulk_create(budget, batch_size=2000)
+            Evaluation.objects.bulk_create([e for _, e in evaluations], batch_size=2000)
+            SpreadingDecision.objects.bulk_create(
+                [
+                    SpreadingDecision(
+                        evaluation=e, decision=DECISIONS[e.pk % len(DECISIONS)], by=data.users[f"ssu:{cy.region_id}"],
+                        reasons="BENCH: syntetisk begrundelse for SSU's beslutning om udbredelse.",
+                    )
+                    for cy, e in evaluations if e.status == "completed"
+                ],
+                batch_size=2000,
+            )
+
+    def _evaluation(self, data: Dataset, cy: CY, initiative: Initiative, n: int) -> Evaluation:
+        """Section C's five questions for one initiative, answered with synthetic text."""
+        status = EVALUATION_STATUSES[n % len(EVALUATION_STATUSES)]
+        sek = data.users[f"sek:{cy.cluster.pk}"]
+        return Evaluation(
+            initiative=initiative, year=cy.year, status=status,
+            challenge=f"BENCH: syntetisk udfordring for {initiative.name}.",
+            success_criteria="BENCH: syntetiske succeskriterier (færre genindlæggelser, kortere ventetid).",
+            measurement="BENCH: syntetisk måling ud fra registerdata.",
+            measured_when=f"BENCH: ved udgangen af {cy.year}",
+            follow_up_responsible="BENCH: klyngesekretariatet",
+            result="BENCH: syntetisk resultat: målet blev nået." if status == "completed" else "",
+            created_by=sek, updated_by=sek,
+        )
 
     # --- entries ---------------------------------------------------------------
 
@@ -428,5 +465,8 @@ def table_counts() -> dict[str, int]:
         "budget lines": BudgetLine.objects.count(),
         "funding lines": FundingLine.objects.count(),
         "entries": Entry.objects.count(),
+        "evaluations": Evaluation.objects.count(),
+        "spreading decisions": SpreadingDecision.objects.count(),
+        "review comments": Comment.objects.count(),
         "allocation rounds": AllocationRound.objects.count(),
     }

@@ -326,7 +326,9 @@ def render_markdown(results: dict) -> str:
         f"{counts.get('clusters', 0)} clusters × {len(plan['years'])} years ({plan['years'][0]}–{plan['years'][-1]}) "
         f"× {plan['initiatives']} initiatives per cluster-year (one year each, over the year's initiative areas), "
         f"two budget lines per initiative, funding lines per funding municipality and region, "
-        f"{plan['entries']:,} entries per cluster-year (1 in {100} a reversal of the one before). "
+        f"{plan['entries']:,} entries per cluster-year (1 in {100} a reversal of the one before); every second "
+        "initiative has an evaluation (section C's five questions), the completed ones a spreading decision; "
+        "two review comments and the status moves per cluster-year. "
         "The 2022 cluster map is copied to the later years. Pages are measured on the focus cluster-year "
         f"({results['focus']}) and its region.",
         "",

@@ -67,6 +67,8 @@ def test_builds_the_scaled_data_set(smoke_run):
     assert results["counts"]["entries"] == 88
     assert results["counts"]["initiatives"] == 220
     assert results["counts"]["budget lines"] == 440
+    assert results["counts"]["evaluations"] == 132  # initiatives 1, 3 and 5 of each cluster-year
+    assert results["counts"]["spreading decisions"] == 44  # the completed ones
 
 
 def test_measures_the_floor_in_process_and_under_gunicorn(smoke_run):
