@@ -139,6 +139,11 @@ def cluster_a_name(world) -> list[str]:
     return [world.cluster_a.name]
 
 
+# A write form of cluster A whose forged body is refused by the form: shown again, nothing saved.
+CLUSTER_ACCEPTED = per_role(LOGIN, ACCEPTED, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, ACCEPTED)
+# Cluster A's accounts in a status (approved) or state (closed) where nobody writes.
+LOCKED = per_role(LOGIN, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+
 # Another cluster's object addressed through cluster A's URL: nobody may reach it that way.
 FOREIGN_OBJECT = per_role(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND)
 
@@ -284,7 +289,19 @@ RULES: dict[str, Rule] = {
         Rule(label="fremmed-filter", kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST, hidden=everyone(b_secret),
              extra={"query": lambda w: f"?initiative={w.initiative_b.pk}"}),
     ],
-    "accounts:entry_create": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=entry_body),
+    "accounts:entry_create": [
+        Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE, post_data=entry_body),
+        # Forged bodies: cluster B's initiative, or a municipality outside cluster A, are refused with the form.
+        Rule(label="B-indsats-i-formular", kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_ACCEPTED,
+             post_data=lambda w: {**entry_body(w), "initiative": w.initiative_b.pk}),
+        Rule(label="fremmed-kommune", kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_ACCEPTED,
+             post_data=lambda w: {**entry_body(w), "party": f"m:{w.municipality_b.pk}"}),
+        # Approved accounts and a closed year refuse entries for everyone, administrators included.
+        Rule(label="godkendt-år", kwargs=lambda w: {"pk": w.cy_a_approved.pk}, get=LOCKED, post=LOCKED,
+             post_data=entry_body),
+        Rule(label="afsluttet-år", kwargs=lambda w: {"pk": w.cy_a_closed.pk}, get=LOCKED, post=LOCKED,
+             post_data=entry_body),
+    ],
     "accounts:entry_reverse": [
         Rule(
             kwargs=lambda w: {"pk": w.cy_a.pk, "entry_pk": w.entry_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
