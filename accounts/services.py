@@ -575,9 +575,13 @@ def budget_line_set(*, cluster_year, by, initiative, source, party_kind, municip
         lookup["municipality"] = municipality
     else:
         lookup["region"] = region
+    value, problem = _money(amount, positive=False)
+    if problem or value < 0:
+        raise ValidationError({"amount": problem or "Budgettet må ikke være negativt."})
     line = BudgetLine.objects.filter(**lookup).first() or BudgetLine(**lookup)
-    line.amount = amount
-    line.full_clean()
+    line.amount = value
+    # The party and the one-line-per-initiative-source-party rules are checked above (and by the database).
+    line.full_clean(validate_constraints=False)
     line.save()
     return line
 
