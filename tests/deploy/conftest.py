@@ -28,8 +28,10 @@ def production_env() -> dict[str, str]:
 
 def subprocess_env(**overrides: str | None) -> dict[str, str]:
     """The environment of a fresh process: like outside pytest (no PYTEST_VERSION,
-    which switches static files to plain storage), with overrides (None removes)."""
+    which switches static files to plain storage; nothing the test session set up
+    for itself), with overrides (None removes)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright by tests/browser; never in production
     env["DJANGO_SETTINGS_MODULE"] = "klyngeportal.settings"
     env["PYTHONPATH"] = str(ROOT)
     for key, value in overrides.items():
