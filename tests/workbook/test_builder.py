@@ -45,6 +45,10 @@ def test_blank_template_sheets_lists_and_names(ledger):
         "Liste_Omkostningstype": "'Lister'!$I$2:$I$4",
         "Liste_Kilde": "'Lister'!$J$2:$J$4",
     }
+    guide = " ".join(str(c.value) for c in wb["Vejledning"]["A"] if c.value)
+    assert "Lillebælt-klyngen (Region Syddanmark) 2022" in guide and "Tom skabelon" in guide
+    assert "udviklingsinitiativer og ikke til sekretariatsbetjening eller drift" in guide  # section A
+    assert "Sundhedssamarbejdsudvalget" in guide and "udgiftsloft" in guide  # section D, carry-over
     # The blank template holds no figures.
     assert wb["Regnskab"]["A2"].value is None and wb["Budget"]["A2"].value is None
 

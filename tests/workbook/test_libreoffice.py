@@ -76,3 +76,24 @@ def test_blank_template_recalculates_to_zero(ledger, tmp_path):
     got = sections(wb["Opfølgning"])
     assert got["Part"]["I alt"] == (Decimal("0.00"),) * 3
     assert len(got["Indsats"]) == 4  # three initiatives and the total
+
+
+def test_a_real_xls_saved_by_libreoffice_and_renamed_is_refused(ledger, tmp_path):
+    """Not just the first bytes: a genuine BIFF8 workbook from LibreOffice, given a .xlsx name."""
+    from .helpers import counts
+    from .test_file_safety import attempt
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) er ikke installeret på denne maskine; Debian-pakken libreoffice-calc mangler")
+    source = tmp_path / "eksport.xlsx"
+    source.write_bytes(export_bytes(ledger.cy))
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profil'}", "--headless", "--norestore",
+         "--convert-to", "xls:MS Excel 97", "--outdir", str(tmp_path / "xls"), str(source)],
+        capture_output=True, text=True, timeout=180,
+    )
+    xls = (tmp_path / "xls" / "eksport.xls").read_bytes()
+    assert xls.startswith(b"\xd0\xcf\x11\xe0")
+    before = counts()
+    message = attempt(ledger.cy, ledger.secretariat, xls, "eksport.xlsx")
+    assert "ældre binær Excel-fil (.xls) med nyt navn" in message and counts() == before
