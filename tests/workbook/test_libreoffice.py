@@ -97,3 +97,19 @@ def test_a_real_xls_saved_by_libreoffice_and_renamed_is_refused(ledger, tmp_path
     before = counts()
     message = attempt(ledger.cy, ledger.secretariat, xls, "eksport.xlsx")
     assert "ældre binær Excel-fil (.xls) med nyt navn" in message and counts() == before
+
+
+def test_a_file_saved_by_libreoffice_imports_identically(ledger, tmp_path):
+    """The export opened and saved by another spreadsheet program still round-trips field by field."""
+    from accounts import services
+
+    from .conftest import INITIATIVES, make_initiatives
+    from .helpers import entry_fields, run_import
+
+    recalculated(export_bytes(ledger.cy), tmp_path)  # writes tmp_path/genberegnet/eksport.xlsx
+    saved = (tmp_path / "genberegnet" / "eksport.xlsx").read_bytes()
+    target = services.cluster_year_get_or_create(cluster=ledger.target_cluster, year=2022)
+    make_initiatives(target, ledger.other_secretariat, INITIATIVES)
+    result = run_import(target, saved, ledger.other_secretariat, filename="fra-libreoffice.xlsx")
+    assert result.rows == 7
+    assert entry_fields(target) == entry_fields(ledger.cy)
