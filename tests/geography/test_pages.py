@@ -354,3 +354,17 @@ def test_anonymous_is_sent_to_login(client, ref, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/log-ind/?next=")
+
+
+def test_query_counts_by_role(make_user, client_for, aarhus, django_assert_num_queries):
+    """The page's own queries are the same for every role; the header adds the user's cluster or region."""
+    header = {Role.SECRETARIAT: 2, Role.SSU: 1, Role.ADMIN: 0}  # user.cluster (+ its region) or user.region
+    people = {
+        Role.SECRETARIAT: make_user(Role.SECRETARIAT, cluster=aarhus),
+        Role.SSU: make_user(Role.SSU, region=aarhus.region),
+        Role.ADMIN: make_user(Role.ADMIN),
+    }
+    url = reverse("geography:cluster_detail", args=["hovedstaden", "bornholm"])
+    for role, person in people.items():
+        with django_assert_num_queries(QUERIES["cluster_detail"] + header[role]):
+            assert client_for(person).get(url).status_code == 200
