@@ -25,7 +25,10 @@ def world(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             ensure_reference_data()
-            yield build_world()
+            built = build_world()
+            # Every test starts from this state (its own writes are rolled back): compare against it.
+            built.extra["baseline"] = data_fingerprint()
+            yield built
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

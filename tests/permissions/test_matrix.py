@@ -117,7 +117,7 @@ def test_permission(url: FoundUrl, case, method, world, db):
     query = rule.extra["query"](world) if "query" in rule.extra else rule.query
     path = reverse(url.name, kwargs=rule.kwargs(world)) + query
 
-    before = data_fingerprint()
+    before = world.extra["baseline"] if rule.prepare is None else data_fingerprint()
     if method == "GET":
         response = client.get(path)
     else:
