@@ -127,6 +127,10 @@ class ClusterYearSummary:
         return self.overhead_share is not None and self.overhead_share > self.overhead_threshold
 
     @property
+    def has_startup(self) -> bool:
+        return any(line.source == FundingSource.STARTUP for line in self.funding_lines)
+
+    @property
     def has_unsplit_joint_line(self) -> bool:
         return any(not s.is_split for s in self.joint_splits)
 

@@ -56,6 +56,13 @@ def cluster_year_get_or_create(*, cluster, year: int) -> ClusterYear:
         return ClusterYear.objects.select_related("cluster__region").get(cluster=cluster, year=year)
 
 
+def _save(obj, by, **kwargs) -> None:
+    """Save and record who did it in the object's history (also outside a web request)."""
+    if by is not None:
+        obj._history_user = by
+    obj.save(**kwargs)
+
+
 def _lock(cluster_year: ClusterYear) -> ClusterYear:
     """Re-read the cluster-year under a row lock, so a concurrent close or status move is serialised."""
     return ClusterYear.objects.select_for_update(of=("self",)).select_related("cluster__region").get(pk=cluster_year.pk)
@@ -389,7 +396,7 @@ def initiative_create(*, cluster_year, by, name, area, description="", responsib
     )
     _initiative_check(cluster_year, initiative, member_municipalities(cluster_year.cluster, cluster_year.year))
     initiative.full_clean()
-    initiative.save()
+    _save(initiative, by)
     return initiative
 
 
@@ -407,7 +414,7 @@ def initiative_update(*, initiative, cluster_year, by, **fields) -> Initiative:
         setattr(initiative, key, value)
     _initiative_check(cluster_year, initiative, member_municipalities(cluster_year.cluster, cluster_year.year))
     initiative.full_clean()
-    initiative.save()
+    _save(initiative, by)
     return initiative
 
 
@@ -449,7 +456,7 @@ def funding_propose(*, cluster_year, by) -> list[FundingLine]:
         if round_ is not None:
             line.allocation_round_id = getattr(round_, "pk", round_)
         line.full_clean(validate_constraints=False)
-        line.save()
+        _save(line, by)
         lines.append(line)
     return lines
 
@@ -479,7 +486,7 @@ def funding_line_create(*, cluster_year, by, source, party_kind, municipality=No
         region=region, paid=paid, allocated=allocated, text=text,
     )
     line.full_clean()
-    line.save()
+    _save(line, by)
     return line
 
 
@@ -494,7 +501,7 @@ def funding_line_update(*, line, by, paid, text=None) -> FundingLine:
     if text is not None:
         line.text = text
     line.full_clean()
-    line.save()
+    _save(line, by)
     return line
 
 
@@ -538,12 +545,12 @@ def funding_split(*, line, by, amounts: dict, accept_difference: bool = False) -
             text="Andel af kommunernes samlede bidrag, som indbetalt",
         )
         new.full_clean(validate_constraints=False)
-        new.save()
+        _save(new, by)
         created.append(new)
     line.paid = Decimal("0.00")
     line.text = f"Fordelt på kommuner (i alt {_kr(total)})"
     line.full_clean()
-    line.save()
+    _save(line, by)
     return created
 
 
@@ -582,7 +589,7 @@ def budget_line_set(*, cluster_year, by, initiative, source, party_kind, municip
     line.amount = value
     # The party and the one-line-per-initiative-source-party rules are checked above (and by the database).
     line.full_clean(validate_constraints=False)
-    line.save()
+    _save(line, by)
     return line
 
 
@@ -592,7 +599,7 @@ def budget_line_update(*, line, by, amount) -> BudgetLine:
     require_permission(by, "edit_accounts", cluster_year)
     line.amount = amount
     line.full_clean()
-    line.save()
+    _save(line, by)
     return line
 
 
@@ -628,7 +635,7 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
     commitment.note = note
     commitment.recorded_by = by
     commitment.full_clean()
-    commitment.save()
+    _save(commitment, by)
     return commitment
 
 
@@ -665,7 +672,7 @@ def year_close(*, cluster_year, by) -> ClusterYear:
             ])
         cluster_year.closed_at = timezone.now()
         cluster_year.closed_by = by
-        cluster_year.save(update_fields=["closed_at", "closed_by"])
+        _save(cluster_year, by, update_fields=["closed_at", "closed_by"])
         StatusChange.objects.create(
             cluster_year=cluster_year, action=StatusChange.Action.CLOSE_YEAR,
             from_status=cluster_year.status, to_status=cluster_year.status, by=by,
@@ -684,12 +691,12 @@ def year_close(*, cluster_year, by) -> ClusterYear:
             line.full_clean(validate_constraints=False, validate_unique=False)
             try:
                 with transaction.atomic():
-                    line.save()
+                    _save(line, by)
             except IntegrityError:
                 pass  # created by a concurrent close: the database keeps one
         elif line.paid != commitment.amount and not next_year.is_closed:
             line.paid = commitment.amount  # the commitment changed while the year was reopened
-            line.save(update_fields=["paid"])
+            _save(line, by, update_fields=["paid"])
     return next_year
 
 
@@ -705,7 +712,7 @@ def year_reopen(*, cluster_year, by, reason: str) -> ClusterYear:
         raise ValidationError(f"Året {cluster_year.year} er ikke afsluttet.")
     cluster_year.closed_at = None
     cluster_year.closed_by = None
-    cluster_year.save(update_fields=["closed_at", "closed_by"])
+    _save(cluster_year, by, update_fields=["closed_at", "closed_by"])
     StatusChange.objects.create(
         cluster_year=cluster_year, action=StatusChange.Action.REOPEN_YEAR,
         from_status=cluster_year.status, to_status=cluster_year.status, by=by, comment=reason,

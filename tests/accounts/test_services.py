@@ -156,3 +156,11 @@ def test_bulk_create_is_all_or_nothing_and_names_the_rows(initiative_a, users, c
     assert "Række 7: Beløbet må højst have to decimaler" in text
     assert "Række 3: Kommunen deltager ikke" in text
     assert Entry.objects.count() == 0
+
+
+def test_history_records_who_also_outside_a_request(initiative_a, users, cy_a, aarhus_kommune):
+    line = services.budget_line_set(cluster_year=cy_a, by=users["admin"], initiative=initiative_a, source="local",
+                                    party_kind="municipality", municipality=aarhus_kommune, amount=Decimal("10.00"))
+    services.budget_line_update(line=line, by=users["secretariat_a"], amount=Decimal("20.00"))
+    assert [h.history_user for h in line.history.order_by("history_date")] == [users["admin"], users["secretariat_a"]]
+    assert initiative_a.history.get().history_user == users["secretariat_a"]
