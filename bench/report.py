@@ -245,8 +245,21 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def load_note(results: dict) -> list[str]:
+    m = results["machine"]
+    high = max(m.get("load_before", 0), m.get("load_after", 0))
+    if not m.get("nproc") or high <= m["nproc"]:
+        return []
+    return [
+        f"The machine's 1-minute load average was {m['load_before']:.1f} before and {m.get('load_after', 0):.1f} "
+        f"after this run on {m['nproc']} cores: wall-clock figures include waiting for a core (compare "
+        f"`median CPU ms`), and verdicts on them are pessimistic for an otherwise idle server.",
+        "",
+    ]
+
+
 def targets_table(results: dict) -> list[str]:
-    lines = _table(["target (issue 8)", "verdict", "figure / reason"], [list(t) for t in targets(results)])
+    lines = load_note(results) + _table(["target (issue 8)", "verdict", "figure / reason"], [list(t) for t in targets(results)])
     slow = [p for p in results["pages"] if (p.get("timing") or {}).get("p95_ms", 0) > PAGE_P95_TARGET_MS]
     if slow:
         lines += ["", "Slowest query of each page over the page target (one counted request at full data):", ""]
