@@ -38,13 +38,13 @@ def pages_table(results: dict) -> list[str]:
     floor = results.get("floor") or {}
     floor_t = floor.get("timing") or {}
     rows = [[
-        f"Floor: `{floor.get('url', '/sundhed/')}` (`SELECT 1`)", "anonymous",
+        f"Floor: `{floor.get('url', '/sundhed/')}` (`SELECT 1`)", "none needed",
         floor.get("queries", "–"), floor.get("queries", "–"),
         ms(floor_t.get("median_ms")), ms(floor_t.get("p95_ms")), "1.0×", "1.0×",
         ms(floor_t.get("cpu_median_ms")), "–",
     ]]
     for page in results["pages"]:
-        label = f"{page['label']}"
+        label = f"{page['label']}" + (f" `{page['url']}`" if page.get("url") else "")
         if page.get("missing"):
             rows.append([label, page["role"], "–", "–", "–", "–", "–", "–", "–",
                          f"not measured: {page['missing']}"])
@@ -65,7 +65,8 @@ def pages_table(results: dict) -> list[str]:
         ])
     n = (floor_t or {}).get("n", "–")
     return [
-        f"In-process, Django test Client logged in as the role shown; {n} timed requests per page after 2 warm-up "
+        f"In-process with production settings (DEBUG=0, collected static files, CONN_MAX_AGE=60), Django's test "
+        f"Client logged in as the role shown; {n} timed requests per page after 2 warm-up "
         f"requests; query counts from CaptureQueriesContext on one further request, at the small step "
         f"(`small`) and at the full data set (`full`); the last column gives that request's SQL time and "
         f"total time at full data, and the HTML size at the small step → at full data. `median CPU ms` is "
