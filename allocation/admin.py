@@ -14,8 +14,10 @@ class FrozenWhenPublished:
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._published(obj)
 
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._published(obj)
+    def has_add_permission(self, request, *args):
+        # ModelAdmin.has_add_permission(request); InlineModelAdmin.has_add_permission(request, obj)
+        obj = args[0] if args else None
+        return super().has_add_permission(request, *args) and not self._published(obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._published(obj)

@@ -197,3 +197,15 @@ def test_round_list_exports(national, client_for):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Navn,År,Status,Pulje (kr.)")
     assert "Opstartsmidler 2022,2022,Offentliggjort,80000000" in lines[1]
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_published_round_read_only(make_user, client_for, tmp_path):
+    admin = make_user(Role.ADMIN, username="admin_runde")
+    c = client_for(admin)
+    official = AllocationRound.objects.get(slug="2022")
+    assert c.get(reverse("admin:allocation_allocationround_changelist")).status_code == 200
+    assert c.get(reverse("admin:allocation_allocationround_add")).status_code == 200
+    page = c.get(reverse("admin:allocation_allocationround_change", args=[official.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # frozen: no save button
