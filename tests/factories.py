@@ -17,6 +17,9 @@ ROLES = ("anonymous", "secretariat_a", "secretariat_b", "ssu_a", "ssu_other", "n
 MUNICIPAL_ACCOUNT = "4.62.82.1.01"  # shape of the municipal chart of accounts
 # The text of cluster B's entry: no page of cluster A's accounts may show it.
 B_SECRET = "Syntetisk postering kun for Randers"
+# Cluster A's entry text and review comment: no page shown to B's secretariat or another region's SSU may show them.
+A_SECRET = "Syntetisk postering kun for Aarhus"
+A_COMMENT = "Syntetisk kommentar kun for Aarhusklyngen"
 
 
 def user(role: str, *, username: str, cluster=None, region=None, password: str | None = None):
@@ -147,6 +150,12 @@ def import_template(cy, content: bytes, *, by, filename: str = "syntetisk.xlsx")
                            user=by)
 
 
+def comment(cy, *, by, text: str):
+    from review import services
+
+    return services.comment_add(cluster_year=cy, author=by, text=text)
+
+
 def transition(cy, action: str, *, by, comment: str = ""):
     from review.workflow import cluster_year_transition
 
@@ -215,10 +224,11 @@ def build_world(*, password: str | None = None) -> World:
     init_b = initiative(cy_b, by=sek_b, name="Syntetisk indsats B")
     budget_a = budget_line(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("100000.00"))
     budget_b = budget_line(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("50000.00"))
-    entry_a = entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("1234.50"))
+    entry_a = entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("1234.50"), text=A_SECRET)
     entry(cy_a, init_a, by=sek_a, municipality=aarhus_m, amount=Decimal("200.00"), kind="income")
     entry_b = entry(cy_b, init_b, by=sek_b, municipality=randers_m, amount=Decimal("999.00"), text=B_SECRET)
     evaluation_a = evaluation(init_a, 2022, by=sek_a)
+    comment(cy_a, by=ssu_a, text=A_COMMENT)
     content = template_bytes(cy_a, rows=[entry_row(cy_a, init_a, party=aarhus_m.name, amount=321.25)])
     batch_a = import_template(cy_a, content, by=sek_a, filename="syntetisk-import.xlsx").batch
 
