@@ -253,13 +253,14 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
             if line.allocated is None:
                 split_paid += line.paid
 
-    area_rows: dict[int, MoneyRow] = {
-        a.pk: MoneyRow(key=str(a.pk), label=a.name, obj=a) for a in sorted(areas, key=lambda a: a.sort_order)
+    # Areas are grouped by name: a multi-year initiative keeps the area of its first year.
+    area_rows: dict[str, MoneyRow] = {
+        a.name: MoneyRow(key=str(a.pk), label=a.name, obj=a) for a in sorted(areas, key=lambda a: a.sort_order)
     }
     initiative_rows: dict[int, MoneyRow] = {}
     for initiative in initiatives:
-        if initiative.area_id not in area_rows:
-            area_rows[initiative.area_id] = MoneyRow(
+        if initiative.area.name not in area_rows:
+            area_rows[initiative.area.name] = MoneyRow(
                 key=str(initiative.area_id), label=initiative.area.name, obj=initiative.area
             )
         initiative_rows[initiative.pk] = MoneyRow(
@@ -273,7 +274,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         targets = [party_row(key), totals]
         if initiative_row is not None:
             targets.append(initiative_row)
-            targets.append(area_rows[initiative_row.obj.area_id])
+            targets.append(area_rows[initiative_row.obj.area.name])
         for target in targets:
             target.budget += amount
 
@@ -285,7 +286,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         targets = [party_row(key), totals]
         if initiative_row is not None:
             targets.append(initiative_row)
-            targets.append(area_rows[initiative_row.obj.area_id])
+            targets.append(area_rows[initiative_row.obj.area.name])
         attr = "expenses" if row["kind"] == EntryKind.EXPENSE else "income"
         for target in targets:
             setattr(target, attr, getattr(target, attr) + amount)

@@ -85,3 +85,15 @@ def test_history_query_count_is_bounded(world, users, client_for, django_assert_
             response = client.get(url, {"page": page})
         assert response.status_code == 200
     assert "Postering" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_cluster_year_list_query_count_is_pinned(world, users, client_for, django_assert_num_queries, n):
+    cy, initiatives, members = world
+    fill(cy, users["secretariat_a"], initiatives, members, n)
+    client = client_for(users["national"])
+    # session + user, the clusters, the cluster-years with their totals (one query), the years seen
+    # (a national reader writes nowhere: the writable clusters are an empty queryset, no query)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("accounts:cluster_year_list"))
+    assert response.status_code == 200

@@ -164,3 +164,20 @@ def test_history_records_who_also_outside_a_request(initiative_a, users, cy_a, a
     services.budget_line_update(line=line, by=users["secretariat_a"], amount=Decimal("20.00"))
     assert [h.history_user for h in line.history.order_by("history_date")] == [users["admin"], users["secretariat_a"]]
     assert initiative_a.history.get().history_user == users["secretariat_a"]
+
+
+def test_multi_year_initiative_counts_in_its_area_next_year(users, cy_a, area, aarhus, aarhus_kommune):
+    from accounts.models import Initiative
+
+    initiative = services.initiative_create(
+        cluster_year=cy_a, by=users["secretariat_a"], name="Syntetisk flerårig indsats", area=area,
+        responsible=Initiative.Responsible.CLUSTER, status="active", first_year=2022, last_year=2023,
+    )
+    cy_2023 = services.cluster_year_get_or_create(cluster=aarhus, year=2023)
+    services.entry_create(
+        cluster_year=cy_2023, initiative=initiative, party_kind="municipality", municipality=aarhus_kommune,
+        booking_date=datetime.date(2023, 2, 1), kind="expense", amount=Decimal("75.00"), account_code="4.62.82",
+        cost_kind="development", created_by=users["secretariat_a"],
+    )
+    rows = [row for row in cluster_year_summary(cy_2023).by_area if row.label == "Akutområdet"]
+    assert len(rows) == 1 and rows[0].spend == Decimal("75.00")
