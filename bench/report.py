@@ -117,28 +117,33 @@ def workbook_table(results: dict) -> list[str]:
     if wb.get("missing"):
         return [f"Not measured: {wb['missing']}."]
     rows = []
+    floor = wb.get("floor") or {}
     for key, label, seconds_target in (("export", "Export", EXPORT_SECONDS_TARGET),
                                        ("import", "Import", IMPORT_SECONDS_TARGET)):
         r = wb.get(key)
+        floor_seconds = floor.get(f"{key}_seconds")
         if not r:
-            rows.append([label, "–", "–", "–", "–", wb.get(f"{key}_missing", "not measured")])
+            rows.append([label, "–", "–", "–", "–", "–", "–", wb.get(f"{key}_missing", "not measured")])
             continue
         rows.append([
             f"{label} ({r.get('mode', '')})".replace(" ()", ""), f"{r.get('entries', wb.get('entries', '–')):,}",
-            f"{r['seconds']:.2f}", f"{r['peak_mb']:.0f}" if r.get("peak_mb") is not None else "–",
+            f"{r['seconds']:.2f}",
+            f"{floor_seconds:.2f}" if floor_seconds else "–", ratio(r["seconds"], floor_seconds),
+            f"{r['peak_mb']:.0f}" if r.get("peak_mb") is not None else "–",
             f"≤ {seconds_target:g} s" + (f", ≤ {EXPORT_MB_TARGET:g} MB" if key == "export" else ""),
             r.get("note", ""),
         ])
-    floor = wb.get("floor")
     lines = []
     if floor:
         lines.append(
-            f"Floor: {floor.get('what', 'the same subprocess doing nothing but Django setup')}: "
+            f"Memory floor: {floor.get('what', 'the process after Django start-up')}: "
             f"peak {floor['peak_mb']:.0f} MB (start-up {floor.get('setup_seconds', 0):.1f} s, not counted in "
-            f"the steps' seconds)."
+            f"the steps' seconds)." + (f" The openpyxl-alone floor failed: {floor['error']}" if floor.get("error")
+                                       else "")
         )
         lines.append("")
-    lines += _table(["step", "entries", "seconds", "peak MB", "target", "note"], rows)
+    lines += _table(["step", "entries", "seconds", "floor seconds (openpyxl alone)", "seconds / floor",
+                     "peak MB", "target", "note"], rows)
     if wb.get("how"):
         lines += ["", wb["how"]]
     own = wb.get("own_bench")

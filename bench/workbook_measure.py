@@ -1,11 +1,13 @@
 """One Excel step in its own process, so that its peak memory is its own: prints one JSON line.
 
-    python bench/workbook_measure.py floor
+    python bench/workbook_measure.py floor --entries N --file EXPORTED.xlsx --out FLOOR.xlsx
     python bench/workbook_measure.py export --cluster-year PK --out FILE.xlsx
     python bench/workbook_measure.py import --cluster-year PK --file FILE.xlsx --username USER
 
 Uses the workbook app's own functions (`workbook.builder.build_for`,
-`workbook.importer.import_workbook`). Time is wall-clock for the step alone;
+`workbook.importer.import_workbook`). The floor is what openpyxl alone costs:
+writing N rows of the same ten plain values in write-only mode, and reading
+the exported file's entry sheet in read-only mode, values only. Time is wall-clock for the step alone;
 memory is the process's peak resident set (ru_maxrss), which includes Python,
 Django and the loaded apps (`baseline_mb` is that peak before the step).
 Run by bench/run.py with the benchmark's environment.
@@ -28,6 +30,30 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
+def floor(entries: int, out: Path, exported: Path) -> dict:
+    """openpyxl alone: write N plain rows (write-only), read the exported entry sheet (read-only)."""
+    import datetime
+    from decimal import Decimal
+
+    from openpyxl import Workbook, load_workbook
+
+    started = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Regnskab")
+    day = datetime.date(2023, 1, 1)
+    for i in range(entries):
+        ws.append([day, "BENCH indsats 2023 nr. 01", "Akutområdet", "Aarhus", "Udgift", "Udvikling",
+                   "4.62.82", Decimal("1234.50"), f"BENCH-{i:07d}", f"BENCH syntetisk postering {i}"])
+    wb.save(out)
+    write_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    wb = load_workbook(exported, read_only=True)
+    rows = sum(1 for _ in wb["Regnskab"].iter_rows(values_only=True))
+    wb.close()
+    return {"export_seconds": write_seconds, "import_seconds": time.perf_counter() - started, "rows_read": rows}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["floor", "export", "import"])
@@ -35,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out")
     parser.add_argument("--file")
     parser.add_argument("--username")
+    parser.add_argument("--entries", type=int, default=20_000)
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -50,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"step": args.step, "setup_seconds": setup_seconds, "baseline_mb": baseline}
 
     if args.step == "floor":
-        result.update(seconds=0.0, peak_mb=peak_mb())
+        result.update(floor(args.entries, Path(args.out), Path(args.file)), peak_mb=peak_mb())
     elif args.step == "export":
         cy = ClusterYear.objects.select_related("cluster__region").get(pk=args.cluster_year)
         started = time.perf_counter()
