@@ -272,7 +272,7 @@ def parse(data: bytes, municipalities=None) -> ParsedFile:
     missing = sorted((m for m in municipalities if m.pk not in seen), key=lambda m: m.code)
     if missing and data_rows:
         names = ", ".join(f"{m.name} ({m.code:03d})" for m in missing)
-        problems.append(f"{len(missing)} kommuner mangler i filen: {names}.")
+        problems.append(f"{_municipalities(len(missing))} mangler i filen: {names}.")
     if problems:
         raise PopulationFileError(problems)
     quarter_code = next(iter(quarters))

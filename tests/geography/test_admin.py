@@ -118,7 +118,7 @@ def test_upload_page_lists_problems_and_saves_nothing(admin_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Filen er afvist; intet er gemt. 2 problemer:" in html
-    assert "1 kommuner mangler i filen: København (101)." in html
+    assert "1 kommune mangler i filen: København (101)." in html
     assert "indholdet «-2» er ikke et helt tal ≥ 0" in html
     assert PopulationQuarter.objects.count() == 0
 

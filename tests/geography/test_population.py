@@ -155,7 +155,7 @@ def test_refusal_lists_every_problem(ref, tmp_path):
     assert "4 problem(er)" in message
     assert "indholdet «x»" in message and "indholdet «-1»" in message
     assert "tid «2022» er ikke et kvartal som 2022K1" in message
-    assert "1 kommuner mangler i filen: Hjørring (860)." in message
+    assert "1 kommune mangler i filen: Hjørring (860)." in message
 
 
 @pytest.mark.parametrize(
