@@ -149,3 +149,11 @@ def test_the_panel_links_and_lists_imports(ledger, client_for, django_assert_num
                             {"cluster_year": cy, "perms_for_user": {}, "request": request})
     assert "Tilbagefør import" not in html and 'name="file"' not in html
     assert reverse("workbook:export", args=[cy.pk]) in html
+
+
+def test_the_cluster_year_page_shows_the_panel(ledger, client_for):
+    response = client_for(ledger.secretariat).get(reverse("accounts:cluster_year_detail", args=[ledger.cy.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="excel"' in html and reverse("workbook:template", args=[ledger.cy.pk]) in html
+    assert reverse("workbook:import_upload", args=[ledger.cy.pk]) in html
