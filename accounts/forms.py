@@ -154,6 +154,7 @@ class EntryForm(PartyForm):
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, cluster_year=cluster_year, members=members, **kwargs)
         self.fields["initiative"].queryset = initiatives_running(cluster_year)
+        self.fields["initiative"].empty_label = "– vælg indsats –"
         self.fields["initiative"].label_from_instance = lambda i: f"{i.name} ({i.area.name})"
 
     def clean_booking_date(self):
@@ -295,6 +296,16 @@ class CommitmentForm(PartyForm):
         error_messages={"required": "Angiv datoen for tilsagnet.", "invalid": "Angiv en gyldig dato."},
     )
     note = forms.CharField(label="Bemærkning", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, unspent: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unspent is not None:
+            # Only parties with unspent money can commit; the label shows how much.
+            self.fields["party"].choices = [("", "– vælg part –")] + [
+                (key, f"{label} (uforbrugt {format_number(unspent[key], 2)} kr.)")
+                for key, label in self.fields["party"].choices
+                if key and unspent.get(key, 0) > 0
+            ]
 
 
 class ReopenForm(forms.Form):

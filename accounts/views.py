@@ -380,7 +380,10 @@ def carryover(request, pk: int):
         get_cluster_year_or_404(request.user, pk, "close_year")  # raises 403 with the reason
     summary = selectors.cluster_year_summary(cluster_year)
     members = services.member_municipalities(cluster_year.cluster, cluster_year.year)
-    form = forms.CommitmentForm(request.POST or None, cluster_year=cluster_year, members=members) if may_commit else None
+    unspent = {row.key: row.unspent for row in summary.by_party if row.key != "joint"}
+    form = forms.CommitmentForm(
+        request.POST or None, cluster_year=cluster_year, members=members, unspent=unspent,
+    ) if may_commit else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
