@@ -183,7 +183,7 @@ def compute(comp: Computation) -> Computation:
     if not comp.has_municipality_populations:
         comp.contributions_note = (
             f"Kommunernes indbyggertal for {comp.quarter_code} er ikke indlæst; bidraget pr. kommune kan ikke "
-            "vises. Indlæs kvartalet med: python manage.py load_population FIL"
+            "vises. Indlæs kvartalet med: python manage.py load_population FILE"
         )
     elif missing_pop:
         names = ", ".join(sorted({m.municipality.name for m in missing_pop}))

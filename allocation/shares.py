@@ -82,7 +82,7 @@ def derive_shares(year: int, reference_date) -> ShareDerivation:
         return ShareDerivation(
             year, None, [],
             [f"Kommunernes indbyggertal pr. {reference_date:%d.%m.%Y} er ikke indlæst; "
-             "indlæs kvartalet med: python manage.py load_population FIL"],
+             "indlæs kvartalet med: python manage.py load_population FILE"],
         )
     populations = dict(MunicipalityPopulation.objects.filter(quarter=quarter).values_list("municipality_id", "population"))
     funding = dict(

@@ -96,7 +96,7 @@ def test_allocate_municipalities_without_quarter_says_what_is_missing(ref, capsy
         call_command("allocate", "2022", "--municipalities", "--csv")
     message = str(excinfo.value)
     assert "\n" not in message
-    assert "2022K1" in message and "python manage.py load_population" in message
+    assert "2022K1" in message and "python manage.py load_population FILE" in message
 
 
 @pytest.mark.django_db
