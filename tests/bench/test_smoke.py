@@ -49,7 +49,7 @@ def smoke_run(tmp_path_factory):
             "--requests", "3", "--concurrency", "2", "--load-requests", "10", "--load-seconds", "5",
             "--workbook-entries", "50", "--no-workbook-script", "--doc", str(doc), "--json", str(result),
         ],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     seconds = time.monotonic() - started
     assert completed.returncode == 0, completed.stderr[-3000:]
