@@ -6,8 +6,9 @@
 
 Drops and recreates its own database (the name must contain "bench"), migrates,
 loads the reference data, builds a synthetic national data set, measures the
-pages in-process and the cluster-year page under gunicorn, runs the workbook
-export/import bench when it exists, and writes docs/benchmark.md.
+pages in-process and the cluster-year page under gunicorn, each beside a floor,
+times the Excel export and import of a 20,000-entry cluster-year (and runs the
+workbook app's own bench/bench_workbook.py), and writes docs/benchmark.md.
 """
 from __future__ import annotations
 
