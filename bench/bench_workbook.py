@@ -14,7 +14,8 @@ What is measured (the workbook app's own functions, as the pages use them):
 - import: `workbook.importer.import_workbook`, openpyxl read-only mode, with
   every row checked and then saved in one transaction (ImportBatch + bulk insert);
   first as a dry run (checked, saved, rolled back), then for real.
-Time is wall-clock. Peak memory is tracemalloc's peak of Python allocations
+Time is wall-clock (and the process's CPU time beside it, less sensitive to
+a busy machine). Peak memory is tracemalloc's peak of Python allocations
 during the step (tracemalloc slows Python down, so each step's time is taken in
 a run without tracing); the process's peak resident set is printed at the end.
 The import goes into another cluster-year with initiatives of the same names
@@ -55,11 +56,12 @@ def mb(n: float) -> str:
 def measure(fn, *, trace: bool):
     if trace:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         value = fn()
     finally:
         seconds = time.perf_counter() - started
+        measure.cpu_seconds = round(time.process_time() - cpu_started, 2)
         peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:
             tracemalloc.stop()
@@ -151,9 +153,10 @@ def run(n: int, workdir: Path, compare: bool) -> dict:
                 return build_for(cluster=source.cluster, year=YEAR, cluster_year=source, blank=False, out=out)
 
         count, export_seconds, _ = measure(export, trace=False)
+        export_cpu = measure.cpu_seconds
         _, traced_seconds, export_peak = measure(export, trace=True)
         assert count == n, (count, n)
-        result["export"] = {"mode": "write-only", "seconds": round(export_seconds, 2),
+        result["export"] = {"mode": "write-only", "seconds": round(export_seconds, 2), "cpu_seconds": export_cpu,
                             "seconds_with_tracemalloc": round(traced_seconds, 2),
                             "peak_python_bytes": export_peak, "file_bytes": path.stat().st_size}
 
@@ -166,6 +169,7 @@ def run(n: int, workdir: Path, compare: bool) -> dict:
         assert dry.rows == n and not live_entries(target).exists()
         real, import_seconds, _ = measure(lambda: do_import(False), trace=False)
         result["import"] = {"mode": "read-only", "seconds": round(import_seconds, 2),
+                            "cpu_seconds": measure.cpu_seconds,
                             "dry_run_seconds_with_tracemalloc": round(dry_seconds, 2),
                             "peak_python_bytes": dry_peak, "rows": real.rows, "total": str(real.total)}
         identical = fields(source) == fields(target)
@@ -219,9 +223,9 @@ def main(argv: list[str] | None = None) -> int:
 
     e, i = result["export"], result["import"]
     print(f"Posteringer: {result['entries']:,} (opbygget med entries_create_bulk på {result['data_build_seconds']} s)")
-    print(f"Eksport (write-only): {e['seconds']} s; højeste Python-hukommelse {mb(e['peak_python_bytes'])} "
+    print(f"Eksport (write-only): {e['seconds']} s (CPU {e['cpu_seconds']} s); højeste Python-hukommelse {mb(e['peak_python_bytes'])} "
           f"(målt med tracemalloc, {e['seconds_with_tracemalloc']} s); fil {mb(e['file_bytes'])}")
-    print(f"Import (read-only, kontrol + gem): {i['seconds']} s; højeste Python-hukommelse "
+    print(f"Import (read-only, kontrol + gem): {i['seconds']} s (CPU {i['cpu_seconds']} s); højeste Python-hukommelse "
           f"{mb(i['peak_python_bytes'])} (tørkørsel målt med tracemalloc, {i['dry_run_seconds_with_tracemalloc']} s)")
     print(f"Rundtur identisk felt for felt: {'ja' if result['round_trip_identical'] else 'NEJ'}; "
           f"{i['rows']:,} rækker, i alt {i['total']} kr.")
@@ -229,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         if key in result:
             r = result[key]
             print(f"Til sammenligning, {key}: {r['seconds_with_tracemalloc']} s, {mb(r['peak_python_bytes'])}")
-    print(f"Processens højeste RSS: {mb(result['process_peak_rss_bytes'])}")
+    print(f"Processens højeste RSS: {mb(result['process_peak_rss_bytes'])}; belastning (load average) "
+          f"{os.getloadavg()[0]:.1f} på {os.cpu_count()} CPU'er")
+    result["load_average"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result))
     return 0 if result["round_trip_identical"] else 1
 
