@@ -370,6 +370,10 @@ def import_batch_reverse(*, import_batch, by) -> list[Entry]:
 
 def _initiative_check(cluster_year, initiative: Initiative, members) -> None:
     errors = {}
+    if Initiative.objects.filter(cluster_id=cluster_year.cluster_id, name__iexact=initiative.name).exclude(
+        pk=initiative.pk
+    ).exists():
+        errors["name"] = "Klyngen har allerede en indsats med det navn."
     if initiative.area_id and initiative.area.year != cluster_year.year:
         errors["area"] = f"Vælg et indsatsområde for {cluster_year.year}."
     if initiative.first_year and initiative.last_year is not None:

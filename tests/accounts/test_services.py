@@ -181,3 +181,32 @@ def test_multi_year_initiative_counts_in_its_area_next_year(users, cy_a, area, a
     )
     rows = [row for row in cluster_year_summary(cy_2023).by_area if row.label == "Akutområdet"]
     assert len(rows) == 1 and rows[0].spend == Decimal("75.00")
+
+
+def test_import_batch_reverse_reverses_each_open_entry_once(initiative_a, users, cy_a):
+    from accounts.models import ImportBatch
+
+    batch = ImportBatch.objects.create(cluster_year=cy_a, filename="syntetisk.xlsx", sha256="0" * 64, rows=3,
+                                       total=Decimal("60.00"), imported_by=users["secretariat_a"])
+    rows = [{"initiative": initiative_a, "party_kind": "municipality", "municipality_code": 751,
+             "booking_date": datetime.date(2022, 5, 1), "kind": "expense", "amount": Decimal(amount),
+             "account_code": "4.62.82", "cost_kind": "development", "text": "Syntetisk import"}
+            for amount in ("10.00", "20.00", "30.00")]
+    created = services.entries_create_bulk(cluster_year=cy_a, rows=rows, created_by=users["secretariat_a"],
+                                           import_batch=batch)
+    services.entry_reverse(entry=created[0], by=users["secretariat_a"])  # already reversed by hand
+    reversals = services.import_batch_reverse(import_batch=batch, by=users["secretariat_a"])
+    assert len(reversals) == 2
+    assert cluster_year_summary(cy_a).totals.spend == Decimal("0.00")
+    batch.refresh_from_db()
+    assert batch.reversed_by == users["secretariat_a"] and batch.reversed_at is not None
+    with pytest.raises(ValidationError):
+        services.import_batch_reverse(import_batch=batch, by=users["secretariat_a"])
+    assert Entry.objects.count() == 6
+
+
+def test_initiative_names_are_unique_in_the_cluster_with_a_danish_message(initiative_a, users, cy_a, area):
+    with pytest.raises(ValidationError) as excinfo:
+        services.initiative_create(cluster_year=cy_a, by=users["secretariat_a"], name="syntetisk AKUTTEAM",
+                                   area=area, responsible="cluster", status="planned")
+    assert excinfo.value.message_dict["name"] == ["Klyngen har allerede en indsats med det navn."]
