@@ -236,22 +236,36 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def time_requests(client: Client, url: str, n: int, warmup: int = 2) -> dict:
-    for _ in range(warmup):
-        _get(client, url)
-    times, cpu = [], []
+def time_interleaved(targets: list[tuple[Client, str]], n: int, warmup: int = 2) -> list[dict]:
+    """Time n requests per URL in rounds (each URL once per round), so that a burst of other work on the
+    machine falls on every URL alike instead of on one URL's whole series."""
+    for client, url in targets:
+        for _ in range(warmup):
+            _get(client, url)
+    times: list[list[float]] = [[] for _ in targets]
+    cpu: list[list[float]] = [[] for _ in targets]
+    errors: list[str | None] = [None for _ in targets]
     for _ in range(n):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response, _ = _get(client, url)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        if response.status_code != 200:
-            return {"error": f"HTTP {response.status_code} while timing"}
-    return {
-        "n": n,
-        "cpu_median_ms": statistics.median(cpu),
-        "median_ms": statistics.median(times),
-        "p95_ms": percentile(times, 95),
-        "min_ms": min(times),
-        "max_ms": max(times),
-    }
+        for index, (client, url) in enumerate(targets):
+            if errors[index]:
+                continue
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response, _ = _get(client, url)
+            times[index].append((time.perf_counter() - started) * 1000)
+            cpu[index].append((time.process_time() - started_cpu) * 1000)
+            if response.status_code != 200:
+                errors[index] = f"HTTP {response.status_code} while timing"
+    results = []
+    for index in range(len(targets)):
+        if errors[index]:
+            results.append({"error": errors[index]})
+            continue
+        results.append({
+            "n": n,
+            "cpu_median_ms": statistics.median(cpu[index]),
+            "median_ms": statistics.median(times[index]),
+            "p95_ms": percentile(times[index], 95),
+            "min_ms": min(times[index]),
+            "max_ms": max(times[index]),
+        })
+    return results

@@ -67,7 +67,8 @@ def pages_table(results: dict) -> list[str]:
     return [
         f"In-process with production settings (DEBUG=0, collected static files, CONN_MAX_AGE=60), Django's test "
         f"Client logged in as the role shown; {n} timed requests per page after 2 warm-up "
-        f"requests; query counts from CaptureQueriesContext on one further request, at the small step "
+        f"requests, in rounds that take every page and the floor once each, so that other work on the machine "
+        f"falls on all of them alike; query counts from CaptureQueriesContext on one further request, at the small step "
         f"(`small`) and at the full data set (`full`); the last column gives that request's SQL time and "
         f"total time at full data, and the HTML size at the small step → at full data. `median CPU ms` is "
         f"the CPU time of this (client and server) process per request: it moves less than wall time when "

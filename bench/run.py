@@ -159,18 +159,25 @@ def log(message: str) -> None:
     print(f"[bench {datetime.datetime.now(datetime.UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def measure_pages(located: list[dict], clients, step: str, requests: int | None) -> None:
-    from bench.pages import count_queries, time_requests
+def measure_pages(located: list[dict], clients, step: str, requests: int | None = None,
+                  floor: dict | None = None, floor_client=None) -> None:
+    """Count each page's queries; with `requests`, then time every page and the floor in interleaved rounds."""
+    from bench.pages import count_queries, time_interleaved
 
     for page in located:
         if page.get("missing"):
             continue
-        client = clients(page["user"])
-        page[step] = count_queries(client, page["url"])
-        if requests and page[step]["status"] == 200:
-            page["timing"] = time_requests(client, page["url"], requests)
-        log(f"  {step:5} {page['key']:20} {page[step]['status']} {page[step]['queries']} queries"
-            + (f", p95 {page['timing'].get('p95_ms', 0):.1f} ms" if "timing" in page else ""))
+        page[step] = count_queries(clients(page["user"]), page["url"])
+        log(f"  {step:5} {page['key']:20} {page[step]['status']} {page[step]['queries']} queries")
+    if not requests:
+        return
+    timed = [p for p in located if not p.get("missing") and p[step]["status"] == 200]
+    targets = [(floor_client, floor["url"])] + [(clients(p["user"]), p["url"]) for p in timed]
+    results = time_interleaved(targets, requests)
+    floor["timing"] = results[0]
+    for page, timing in zip(timed, results[1:], strict=True):
+        page["timing"] = timing
+        log(f"  timed {page['key']:20} median {timing.get('median_ms', 0):.1f} ms, p95 {timing.get('p95_ms', 0):.1f} ms")
 
 
 def measure_server(args, env: dict[str, str], cookie: str, cluster_year_url: str | None, out_dir: Path) -> dict:
@@ -259,9 +266,8 @@ def main(argv: list[str] | None = None) -> int:
 
     floor_client = pages.client_for(data.users["national"])
     floor = {"url": pages.FLOOR_URL, **pages.count_queries(floor_client, pages.FLOOR_URL)}
-    floor["timing"] = pages.time_requests(floor_client, pages.FLOOR_URL, args.requests)
+    measure_pages(located, clients, "full", args.requests, floor=floor, floor_client=floor_client)
     log(f"  floor /sundhed/: p95 {floor['timing']['p95_ms']:.2f} ms")
-    measure_pages(located, clients, "full", args.requests)
 
     if args.no_server:
         server = {"skipped": "--no-server was given"}
