@@ -31,7 +31,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from accounts.models import ClusterYear, CostKind, EntryKind, ImportBatch, Initiative, PartyKind
 from accounts.services import entries_create_bulk, member_municipalities
@@ -313,6 +317,59 @@ def _is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, with a short cut for the plain inline strings our export writes.
+
+    openpyxl reads every inline string (``<is><t>...</t></is>``) through its rich-text
+    object model, most of the read at 20,000 rows. A plain one (one ``t`` child, no
+    runs, no formula) gives the same value and type as openpyxl's own parse; anything
+    else is left to openpyxl.
+    """
+
+    def parse_cell(self, element):
+        if element.get("t") == "inlineStr" and not self.rich_text:
+            child = element.find(INLINE_STRING)
+            if (child is not None and len(child) == 1 and child[0].tag == TEXT_TAG and not len(child[0])
+                    and (self.data_only or element.find(FORMULA_TAG) is None)):
+                coordinate = element.get("r")
+                if coordinate:
+                    row, column = coordinate_to_tuple(coordinate)
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    row, column = self.row_counter, self.col_counter
+                style_id = element.get("s", 0)
+                if style_id:
+                    style_id = int(style_id)
+                return {"row": row, "column": column, "value": child[0].text or "", "data_type": "s",
+                        "style_id": style_id}
+        return super().parse_cell(element)
+
+
+def _sheet_rows(ws, width: int):
+    """The rows ``ws.iter_rows(min_row=1, max_col=width)`` yields once the dimensions are reset
+    (missing rows as empty rows), read with `_SheetParser`."""
+    if not isinstance(ws, ReadOnlyWorksheet):
+        yield from ws.iter_rows(min_row=1, max_col=width)
+        return
+    wb = ws.parent
+    empty_row = (EMPTY_CELL,) * width
+    counter = 1
+    with ws._get_source() as src:
+        parser = _SheetParser(src, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, row in parser.parse():
+            for _ in range(counter, idx):
+                counter += 1
+                yield empty_row
+            if counter <= idx:
+                counter += 1
+                yield ws._get_row(row, 1, width, False)
+
+
 def read_entries(ws, lookups: Lookups) -> tuple[list[dict], list[Problem]]:
     """Check every row of Regnskab; return the entry rows (dicts for entries_create_bulk) and problems."""
     sheet = L.SHEET_ENTRIES
@@ -323,7 +380,7 @@ def read_entries(ws, lookups: Lookups) -> tuple[list[dict], list[Problem]]:
     width = len(L.ENTRY_COLUMNS)
     letters = [get_column_letter(i) for i in range(1, width + 1)]
     ws.reset_dimensions()  # do not trust the file's own idea of its size
-    iterator = ws.iter_rows(min_row=1, max_col=width)
+    iterator = _sheet_rows(ws, width)
     header = next(iterator, None)
     header_values = [getattr(c, "value", None) for c in (header or ())]
     for index, expected in enumerate(L.ENTRY_HEADERS):
