@@ -5,6 +5,9 @@ from django.core.management import call_command
 from geography.models import Cluster, Region
 from users.models import Role, User
 
+# The Playwright fixtures (browser, page, login, shot) for browser tests in any folder.
+pytest_plugins = ["tests.browser_fixtures"]
+
 TEST_PASSWORD = "test-adgangskode-123"
 
 

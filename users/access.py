@@ -147,8 +147,12 @@ def can_use_admin(user) -> bool:
 # --- allocation rounds (readable by every logged-in user) ---------------------
 
 def can_manage_allocation(user) -> bool:
-    """Copy a round into a scenario, change a draft's parameters, set København's shares."""
-    return role_of(user) in (Role.NATIONAL, Role.ADMIN)
+    """Copy a round into a scenario, change a draft's parameters, set København's shares.
+
+    Administrators only: national readers read everything but change nothing (the
+    roles of DOMAIN), and København's shares are reference data of the cluster map.
+    """
+    return role_of(user) == Role.ADMIN
 
 
 def can_publish_allocation(user) -> bool:

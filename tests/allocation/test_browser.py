@@ -1,14 +1,13 @@
 """The allocation pages in a real Chromium: Table 1's layout, the reconciliation, a scenario through the forms."""
 import pytest
 
-from tests.browser.conftest import browser, login, page, shot  # noqa: F401  (fixtures)
 from users.models import Role
 
 pytestmark = pytest.mark.browser
 
 
-def test_round_reconciliation_and_scenario(page, login, make_user, shot):  # noqa: F811
-    make_user(Role.NATIONAL, username="analytiker")
+def test_round_reconciliation_and_scenario(page, login, make_user, shot):
+    make_user(Role.ADMIN, username="analytiker")  # scenarios are an administrator's work
     login("analytiker")
     page.goto("/fordeling/")
     page.click("text=Opstartsmidler 2022")

@@ -62,13 +62,14 @@ def test_reconciliation_page(national, client_for):
 
 
 @pytest.mark.django_db
-def test_shares_page_shows_unknown_then_derived(national, client_for, tmp_path):
-    c = client_for(national)
+def test_shares_page_shows_unknown_then_derived(national, admin_user, client_for, tmp_path):
+    c = client_for(admin_user)
     url = reverse("allocation:round_shares", args=["2022"])
     assert "ikke indlæst" in c.get(url).content.decode()
     load_synthetic_quarter(tmp_path)
     html = c.get(url).content.decode()
     assert "ukendt" in html and "Gem de afledte andele" in html
+    assert client_for(national).post(url).status_code == 403  # national readers change nothing
     response = c.post(url)
     assert response.status_code == 302
     shares = Membership.objects.filter(year=2022, kind="shared_funding").values_list("funding_share", flat=True)
@@ -85,7 +86,9 @@ def test_secretariat_can_read_but_not_make_scenarios(make_user, aarhus, client_f
 
 @pytest.mark.django_db
 def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
-    c = client_for(national)
+    # National readers read everything and change nothing: scenarios are made by administrators.
+    assert client_for(national).post(reverse("allocation:round_copy", args=["2022"]), {"name": "x"}).status_code == 403
+    c = client_for(admin_user)
     response = c.post(reverse("allocation:round_copy", args=["2022"]), {"name": "Scenarie 90 mio."})
     scenario = AllocationRound.objects.get(name="Scenarie 90 mio.")
     assert response.status_code == 302 and scenario.status == "draft" and scenario.based_on.slug == "2022"
@@ -119,7 +122,7 @@ def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
     assert "12,50 %" in compare
 
     publish = reverse("allocation:round_publish", args=[scenario.slug])
-    assert c.post(publish).status_code == 403  # national may not publish
+    assert client_for(national).post(publish).status_code == 403  # national may not publish
     response = client_for(admin_user).post(publish, follow=True)
     assert "Der er allerede en offentliggjort runde for 2022" in response.content.decode()
     scenario.refresh_from_db()
@@ -127,15 +130,15 @@ def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
 
 
 @pytest.mark.django_db
-def test_published_round_is_frozen(national, client_for):
-    c = client_for(national)
+def test_published_round_is_frozen(admin_user, client_for):
+    c = client_for(admin_user)
     response = c.get(reverse("allocation:round_edit", args=["2022"]), follow=True)
     assert "er offentliggjort og dermed låst" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_municipality_weights_form(national, client_for, tmp_path):
-    c = client_for(national)
+def test_municipality_weights_form(admin_user, client_for, tmp_path):
+    c = client_for(admin_user)
     c.post(reverse("allocation:round_copy", args=["2022"]), {"name": "Syntetisk sundhedsindeks"})
     scenario = AllocationRound.objects.get(name="Syntetisk sundhedsindeks")
     url = reverse("allocation:round_municipality_weights", args=[scenario.slug])

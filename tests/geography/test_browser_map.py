@@ -4,13 +4,12 @@ import io
 
 import pytest
 
-from tests.browser.conftest import browser, login, page, shot  # noqa: F401  (Playwright fixtures)
 from users.models import Role
 
 pytestmark = pytest.mark.browser
 
 
-def test_secretariat_walks_the_map_down_to_another_regions_cluster(page, login, make_user, aarhus, shot):  # noqa: F811
+def test_secretariat_walks_the_map_down_to_another_regions_cluster(page, login, make_user, aarhus, shot):
     make_user(Role.SECRETARIAT, cluster=aarhus, username="sek_aarhus")
     login("sek_aarhus")
     page.click("text=Klyngekort")

@@ -1,4 +1,4 @@
-"""Real Chromium through Playwright, against pytest-django's live server.
+"""Real Chromium through Playwright, against pytest-django's live server (a pytest plugin for every test folder).
 
 Uses Debian's chromium package (never a downloaded browser). Skips only when
 the component is truly absent, and says which one; CI installs both.
