@@ -35,9 +35,10 @@ class EntryFilter(django_filters.FilterSet):
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
-        self.filters["initiative"].queryset = Initiative.objects.filter(cluster_id=cluster_year.cluster_id).order_by(
-            "name"
-        )
+        # Only the initiatives running in the cluster-year's year: the dropdown stays the same size as years pass.
+        self.filters["initiative"].queryset = Initiative.objects.filter(
+            cluster_id=cluster_year.cluster_id, first_year__lte=cluster_year.year, last_year__gte=cluster_year.year,
+        ).order_by("name")
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]
 
     def filter_party(self, queryset, name, value):

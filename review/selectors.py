@@ -13,6 +13,8 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -33,6 +35,7 @@ from accounts.models import (
     ReviewStatus,
     StatusChange,
 )
+from accounts.selectors import cents_sum, from_cents
 from geography.models import Cluster, Region
 from review.models import Comment, Evaluation, EvaluationStatus, SpreadingDecision
 from review.workflow import TRANSITIONS, transition_problem
@@ -72,23 +75,77 @@ def _count_per_cluster_year(queryset):
     return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
 
 
-def with_review_figures(queryset):
-    """Annotate cluster-years with funding, budget, spend, carry-over, warnings' counts and the last move."""
+def _with_line_figures(queryset):
+    """Annotate cluster-years with funding, budget, carry-over, the comments' count and the last move."""
     last_change = StatusChange.objects.filter(cluster_year=OuterRef("pk")).order_by("-at", "-id")
     return queryset.annotate(
         funding=_sum_per_cluster_year(FundingLine.objects.all(), F("paid")),
         budget=_sum_per_cluster_year(BudgetLine.objects.all(), F("amount")),
+        carry_over=_sum_per_cluster_year(CarryOverCommitment.objects.all(), F("amount")),
+        comment_count=_count_per_cluster_year(Comment.objects.all()),
+        last_action=Subquery(last_change.values("action")[:1]),
+        last_at=Subquery(last_change.values("at")[:1]),
+        last_by=Subquery(last_change.values("by__username")[:1]),
+    )
+
+
+def with_review_figures(queryset):
+    """Annotate cluster-years with funding, budget, spend, carry-over, warnings' counts and the last move."""
+    return _with_line_figures(queryset).annotate(
         spend=_sum_per_cluster_year(Entry.objects.all(), SIGNED_SPEND),
         secretariat_spend=_sum_per_cluster_year(
             Entry.objects.filter(cost_kind=CostKind.SECRETARIAT), SIGNED_SPEND
         ),
         running_spend=_sum_per_cluster_year(Entry.objects.filter(cost_kind=CostKind.RUNNING), SIGNED_SPEND),
-        carry_over=_sum_per_cluster_year(CarryOverCommitment.objects.all(), F("amount")),
         late_entries=_count_per_cluster_year(Entry.objects.filter(booking_date__year__gt=OuterRef("year"))),
-        comment_count=_count_per_cluster_year(Comment.objects.all()),
-        last_action=Subquery(last_change.values("action")[:1]),
-        last_at=Subquery(last_change.values("at")[:1]),
-        last_by=Subquery(last_change.values("by__username")[:1]),
+    )
+
+
+@dataclass
+class EntryFigures:
+    """Spend of the cluster-years of one year, from one grouped pass over their entries."""
+
+    spend: dict[int, Decimal]
+    secretariat_spend: dict[int, Decimal]
+    running_spend: dict[int, Decimal]
+    late_entries: dict[int, int]
+    spend_by_area: dict[tuple[int, str], Decimal]
+
+
+def _entry_figures(cluster_year_ids, year: int) -> EntryFigures:
+    """Net spend per cluster-year, per cost kind and per area, and entries dated after the year (one query).
+
+    Sums in whole øre (exact on every database), grouped by cluster-year, area, cost kind and kind.
+    """
+    late_from = datetime.date(year + 1, 1, 1)
+    rows = (
+        Entry.objects.filter(cluster_year_id__in=cluster_year_ids)
+        .order_by()
+        .values("cluster_year_id", "initiative__area__name", "cost_kind", "kind")
+        .annotate(cents=cents_sum("amount"), late=Count("pk", filter=Q(booking_date__gte=late_from)))
+    )
+    cents: dict[int, int] = {}
+    secretariat: dict[int, int] = {}
+    running: dict[int, int] = {}
+    late: dict[int, int] = {}
+    by_area: dict[tuple[int, str], int] = {}
+    for row in rows:
+        cy_id = row["cluster_year_id"]
+        signed = (row["cents"] or 0) * (1 if row["kind"] == EntryKind.EXPENSE else -1)
+        cents[cy_id] = cents.get(cy_id, 0) + signed
+        if row["cost_kind"] == CostKind.SECRETARIAT:
+            secretariat[cy_id] = secretariat.get(cy_id, 0) + signed
+        elif row["cost_kind"] == CostKind.RUNNING:
+            running[cy_id] = running.get(cy_id, 0) + signed
+        late[cy_id] = late.get(cy_id, 0) + row["late"]
+        key = (cy_id, row["initiative__area__name"])
+        by_area[key] = by_area.get(key, 0) + signed
+    return EntryFigures(
+        spend={k: from_cents(v) for k, v in cents.items()},
+        secretariat_spend={k: from_cents(v) for k, v in secretariat.items()},
+        running_spend={k: from_cents(v) for k, v in running.items()},
+        late_entries=late,
+        spend_by_area={k: from_cents(v) for k, v in by_area.items()},
     )
 
 
@@ -152,13 +209,19 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
     clusters = list(account_clusters(user).filter(region=region).order_by("name"))
     cluster_years = {
         cy.cluster_id: cy
-        for cy in with_review_figures(
+        for cy in _with_line_figures(
             ClusterYear.objects.filter(cluster__in=[c.pk for c in clusters], year=year)
         )
     }
     ids = [cy.pk for cy in cluster_years.values()]
     budget_by_area = _money_by_area(ids, BudgetLine.objects.all(), F("amount"))
-    spend_by_area = _money_by_area(ids, Entry.objects.all(), SIGNED_SPEND)
+    figures = _entry_figures(ids, year)
+    spend_by_area = figures.spend_by_area
+    for cy in cluster_years.values():
+        cy.spend = figures.spend.get(cy.pk, ZERO)
+        cy.secretariat_spend = figures.secretariat_spend.get(cy.pk, ZERO)
+        cy.running_spend = figures.running_spend.get(cy.pk, ZERO)
+        cy.late_entries = figures.late_entries.get(cy.pk, 0)
 
     rows = []
     totals = {name: ZERO for name in (*TOTAL_FIELDS, "remaining", "unspent")}
@@ -280,10 +343,24 @@ def latest_decision(field_name: str = "decision"):
     )
 
 
+class PageFirstQuerySet(QuerySet):
+    """A queryset whose slices choose their rows' ids first, then join and annotate only those rows.
+
+    The ordering over the joined tables runs on the ids alone (narrow rows); the wide rows, the joins
+    and the per-row subqueries are built for the page's rows only. Still one query per slice.
+    """
+
+    def __getitem__(self, k):
+        if isinstance(k, slice) and self._result_cache is None and k.stop is not None and k.step is None:
+            page_ids = QuerySet.__getitem__(self.values("pk"), k)
+            return self.filter(pk__in=page_ids)
+        return super().__getitem__(k)
+
+
 def collection_queryset():
     """Every evaluation with its initiative, cluster, region, area and the decision in force."""
     return (
-        Evaluation.objects.select_related("initiative__cluster__region", "initiative__area")
+        PageFirstQuerySet(model=Evaluation).select_related("initiative__cluster__region", "initiative__area")
         .annotate(
             current_decision=latest_decision(),
             decided_at=latest_decision("at"),
