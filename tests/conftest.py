@@ -9,6 +9,30 @@ from users.models import Role, User
 pytest_plugins = ["tests.browser_fixtures"]
 
 TEST_PASSWORD = "test-adgangskode-123"
+POSTGRES_ONLY = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` (row locks, pg_dump) run in the PostgreSQL run; on SQLite they are
+    deselected, not skipped, and the summary says how many and where they run."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgresql")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+        config.stash[POSTGRES_ONLY] = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = config.stash.get(POSTGRES_ONLY, 0)
+    if count:
+        terminalreporter.write_line(
+            f"{count} PostgreSQL-only tests deselected on this database; they run with "
+            "DATABASE_URL=postgres://... (.ci/run runs both)."
+        )
 
 
 def ensure_reference_data():

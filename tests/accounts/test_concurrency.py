@@ -9,7 +9,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from accounts import services
 from accounts.models import Entry, Initiative, InitiativeArea
@@ -17,15 +17,12 @@ from geography.models import Municipality
 from tests.conftest import ensure_reference_data, get_cluster
 from users.models import Role, User
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# SQLite's in-memory test database is one shared-cache connection per thread with table locks and no
+# busy timeout: a second writer fails at once instead of waiting. This runs in the PostgreSQL run.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def test_two_users_saving_at_the_same_moment_both_land():
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "SQLite's in-memory test database is one shared-cache connection per thread with table locks and "
-            "no busy timeout: a second writer fails at once instead of waiting. Run this on PostgreSQL."
-        )
     ensure_reference_data()
     aarhus = get_cluster(1082, "Aarhusklyngen")
     first = User.objects.create_user("syntetisk_sek_1", role=Role.SECRETARIAT, cluster=aarhus)

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.deploy.conftest import COUNT_ROWS, is_postgres, pg_env, psql, run, run_django, subprocess_env
+from tests.deploy.conftest import COUNT_ROWS, pg_env, psql, run, run_django, subprocess_env
 
 FILL = """
 from django.core.management import call_command, get_commands
@@ -42,9 +42,8 @@ def table_counts(dbname: str) -> dict[str, int]:
     return {name: int(count) for name, count in (row.split("|") for row in rows)}
 
 
+@pytest.mark.postgresql
 def test_pg_dump_and_pg_restore_into_a_fresh_database(databases, tmp_path, request):
-    if not is_postgres():
-        pytest.skip("pg_dump/pg_restore kræver PostgreSQL: kør med DATABASE_URL=postgres://... (CI gør det)")
     for tool in ("pg_dump", "pg_restore", "psql"):
         assert shutil.which(tool), f"{tool} mangler (Debian: postgresql-client)"
     _, source_name, _ = request.getfixturevalue("source")

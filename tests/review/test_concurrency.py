@@ -8,9 +8,8 @@ from django.db import connection, transaction
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
 from review.workflow import TransitionRefused, cluster_year_transition
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SELECT ... FOR UPDATE needs PostgreSQL (SQLite ignores it)"
-)
+# SELECT ... FOR UPDATE needs PostgreSQL (SQLite ignores it): runs in the PostgreSQL run.
+pytestmark = pytest.mark.postgresql
 
 
 @pytest.mark.django_db(transaction=True)
