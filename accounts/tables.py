@@ -1,6 +1,7 @@
 """Tables of the accounts pages (django-tables2): sortable, paginated, exportable."""
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -9,7 +10,8 @@ from klyngeportal.formats import format_number
 
 
 class EntryTable(tables.Table):
-    booking_date = tables.DateColumn(verbose_name="Dato", format="d.m.Y")
+    # Plain columns formatted in Python: a DateColumn renders a small template per cell.
+    booking_date = tables.Column(verbose_name="Dato")
     initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",))
     area = tables.Column(verbose_name="Område", accessor="initiative__area__name",
                          order_by=("initiative__area__sort_order",))
@@ -22,7 +24,7 @@ class EntryTable(tables.Table):
     voucher = tables.Column(verbose_name="Bilag")
     text = tables.Column(verbose_name="Tekst")
     created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by__username")
-    created_at = tables.DateTimeColumn(verbose_name="Oprettet", format="d.m.Y H:i")
+    created_at = tables.Column(verbose_name="Oprettet")
     state = tables.Column(verbose_name="Status", empty_values=(), orderable=False)
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
@@ -40,6 +42,18 @@ class EntryTable(tables.Table):
     def __init__(self, *args, may_edit: bool = False, **kwargs):
         self.may_edit = may_edit
         super().__init__(*args, **kwargs)
+
+    def render_booking_date(self, value):
+        return dateformat.format(value, "d.m.Y")
+
+    def value_booking_date(self, value):
+        return value  # the export keeps the raw value (ISO), as before
+
+    def render_created_at(self, value):
+        return dateformat.format(timezone.localtime(value), "d.m.Y H:i")
+
+    def value_created_at(self, value):
+        return value
 
     def render_amount(self, value):
         return format_number(value, 2)
