@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from allocation.models import AllocationRound, PopulationBasis, WithinRegionBasis
+from klyngeportal.formats import format_number
 
 GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
@@ -35,18 +36,11 @@ def parse_danish_decimal(text: str) -> Decimal:
 
 
 def format_danish_decimal(value: Decimal | None) -> str:
+    """Danish form of a number with exactly the decimals it has (0,25; 1.234.567; 0,2139413750 -> 0,213941375)."""
     if value is None:
         return ""
-    text = format(Decimal(value).normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    out = sign + ".".join(groups or ["0"])
-    return f"{out},{fraction}" if fraction else out
+    number = Decimal(value).normalize()
+    return format_number(number, max(0, -number.as_tuple().exponent))
 
 
 class DanishDecimalField(forms.CharField):
