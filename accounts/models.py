@@ -48,21 +48,22 @@ class PartyFields(models.Model):
         abstract = True
 
     @property
+    def party(self):
+        """The row's party (accounts.parties.Party)."""
+        from accounts.parties import Party
+
+        return Party.of(self)
+
+    @property
     def party_label(self) -> str:
-        if self.party_kind == PartyKind.MUNICIPALITY:
-            return self.municipality.name
-        if self.party_kind == PartyKind.REGION:
-            return f"Region {self.region.name}"
-        return PartyKind.MUNICIPALITIES_JOINTLY.label
+        return self.party.label
 
     @property
     def party_key(self) -> str:
         """A stable key for grouping by party: 'm:101', 'r:1084' or 'joint'."""
-        if self.party_kind == PartyKind.MUNICIPALITY:
-            return f"m:{self.municipality_id}"
-        if self.party_kind == PartyKind.REGION:
-            return f"r:{self.region_id}"
-        return "joint"
+        from accounts.parties import party_key
+
+        return party_key(self.party_kind, self.municipality_id, self.region_id)
 
 
 class InitiativeArea(models.Model):
@@ -148,6 +149,12 @@ class StatusChange(models.Model):
         return f"{self.get_action_display()} ({self.at:%d.%m.%Y %H:%M})" if self.at else self.get_action_display()
 
 
+class InitiativeQuerySet(models.QuerySet):
+    def running_in(self, year: int):
+        """The one definition of «the initiative runs in this year»."""
+        return self.filter(first_year__lte=year, last_year__gte=year)
+
+
 class InitiativeStatus(models.TextChoices):
     PLANNED = "planned", "Planlagt"
     ACTIVE = "active", "I gang"
@@ -181,6 +188,8 @@ class Initiative(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = InitiativeQuerySet.as_manager()
+
     class Meta:
         ordering = ["cluster", "name"]
         verbose_name = "indsats"
@@ -197,6 +206,10 @@ class Initiative(models.Model):
 
     def __str__(self):
         return self.name
+
+    def runs_in(self, year: int) -> bool:
+        """As ``Initiative.objects.running_in(year)``, for one loaded initiative."""
+        return self.first_year is not None and self.last_year is not None and self.first_year <= year <= self.last_year
 
 
 class FundingSource(models.TextChoices):
@@ -271,6 +284,19 @@ class BudgetLine(PartyFields):
 class EntryKind(models.TextChoices):
     EXPENSE = "expense", "Udgift"
     INCOME = "income", "Indtægt"
+
+
+def signed_amount(kind: str, amount):
+    """The one rule of net spend: an expense counts up, an income counts down (amount may be øre)."""
+    return amount if kind == EntryKind.EXPENSE else -amount
+
+
+def signed_amount_expression(field_name: str = "amount"):
+    """``signed_amount`` in SQL, for aggregates over entries."""
+    return models.Case(
+        models.When(kind=EntryKind.EXPENSE, then=models.F(field_name)),
+        default=-models.F(field_name),
+    )
 
 
 class CostKind(models.TextChoices):
@@ -348,7 +374,7 @@ class Entry(PartyFields):
     @property
     def signed_spend(self):
         """Net spend contribution: expenses count up, income counts down."""
-        return self.amount if self.kind == EntryKind.EXPENSE else -self.amount
+        return signed_amount(self.kind, self.amount)
 
 
 class CarryOverCommitment(PartyFields):

@@ -10,6 +10,7 @@ from geography.models import (
     ClusterFundingPopulation,
     Membership,
     MembershipKind,
+    Municipality,
     MunicipalityPopulation,
     PopulationQuarter,
     Region,
@@ -21,6 +22,29 @@ MARK_LEGEND = [
     ("**", "Alene administrativ deltagelse; kommunen finansierer ikke denne klynge."),
     ("***", "Politisk og administrativ deltagelse; kommunen finansierer ikke denne klynge."),
 ]
+
+
+def map_year_for(cluster: Cluster, year: int) -> int | None:
+    """The one rule for which cluster map applies to a year: the latest map not after it. One query."""
+    return (
+        Membership.objects.filter(cluster=cluster, year__lte=year)
+        .order_by("-year").values_list("year", flat=True).first()
+    )
+
+
+def cluster_municipalities(cluster: Cluster, year: int, *, funding_only: bool = False) -> dict[int, Municipality]:
+    """The cluster's member municipalities in the year's map (``map_year_for``), by pk. One query.
+
+    ``funding_only`` keeps the memberships that fund the cluster (Table 2 without * * and * * *).
+    """
+    memberships = Membership.objects.filter(cluster=cluster, year__lte=year).select_related("municipality")
+    if funding_only:
+        memberships = memberships.filter(kind__in=FUNDING_KINDS)
+    rows = list(memberships.order_by("-year", "municipality__name"))
+    if not rows:
+        return {}
+    map_year = rows[0].year  # the same rule as map_year_for, without a second query
+    return {m.municipality_id: m.municipality for m in rows if m.year == map_year}
 
 
 def map_years() -> list[int]:

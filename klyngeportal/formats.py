@@ -1,4 +1,5 @@
 """Danish number formatting for money and counts: 1.234.567,89."""
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -27,3 +28,108 @@ def format_percent(value, decimals: int = 1) -> str:
     if value is None:
         return ""
     return f"{format_number(Decimal(value) * 100, decimals)} %"
+
+
+# --- reading Danish numbers ---------------------------------------------------
+# The one parser of the portal: forms, services, the Excel import and the
+# allocation keys all read numbers here, with one set of limits and messages.
+
+class NumberMode:
+    MONEY = "money"        # kroner and øre: at most two decimals, below MONEY_LIMIT
+    FRACTION = "fraction"  # keys, weights and shares: any number of decimals (0,2139413750)
+
+
+# Amount fields hold 14 digits, 2 of them decimals (accounts.models.MONEY).
+MONEY_LIMIT = Decimal(10) ** 12
+CENT = Decimal("0.01")
+EXAMPLE = {NumberMode.MONEY: "1.234,50", NumberMode.FRACTION: "1.234.567,89 eller 0,25"}
+
+_GROUPED_WHOLE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_PLAIN_WHOLE = re.compile(r"^\d+$")
+_KRONER = re.compile(r"^(?:kr\.?\s*)?(.*?)(?:\s*kr\.?)?$", re.IGNORECASE)
+
+
+class NumberProblem(ValueError):
+    """A number that cannot be read or is out of bounds; ``str()`` is the Danish message."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _from_text(text: str, mode: str) -> Decimal:
+    raw = text.strip().replace("\u00a0", " ")
+    if mode == NumberMode.MONEY:
+        raw = _KRONER.match(raw).group(1).strip()
+    sign = ""
+    if raw[:1] in "-−":
+        sign, raw = "-", raw[1:].strip()
+    # Spaces group thousands the same way dots do ("1 234,50").
+    raw = re.sub(r"(?<=\d) (?=\d{3}(?:\D|$))", ".", raw)
+    whole, comma, fraction = raw.partition(",")
+    if comma and not fraction.isdigit():
+        raise NumberProblem(f"«{text}» er ikke et tal. Skriv fx {EXAMPLE[mode]}.")
+    if not whole and comma:
+        whole = "0"
+    if _GROUPED_WHOLE.match(whole):
+        whole = whole.replace(".", "")
+    elif not _PLAIN_WHOLE.match(whole):
+        if re.match(r"^\d+\.\d+$", whole) and not comma:
+            raise NumberProblem(
+                f"«{text}» er tvetydigt: brug komma som decimaltegn og punktum kun som "
+                f"tusindtalsskilletegn, fx {EXAMPLE[mode]}."
+            )
+        noun = "et beløb" if mode == NumberMode.MONEY else "et tal"
+        raise NumberProblem(f"«{text}» er ikke {noun}. Skriv fx {EXAMPLE[mode]}.")
+    return Decimal(f"{sign}{whole}.{fraction}" if comma else f"{sign}{whole}")
+
+
+def parse_danish_number(
+    value, *, mode: str = NumberMode.MONEY, label: str = "Beløbet",
+    minimum: Decimal | None = None, maximum: Decimal | None = None, max_places: int | None = None,
+) -> Decimal:
+    """Read «1.234,50», «1 234,50 kr.», «0,25», or a number the spreadsheet typed; raise NumberProblem.
+
+    ``minimum=Decimal("0.01")`` means «greater than 0», ``minimum=0`` «not negative». Money is
+    returned with exactly two decimals; a fraction with the decimals it was given.
+    """
+    if isinstance(value, bool) or value is None:
+        raise NumberProblem(f"{label} skal være et tal.", "required" if value is None else "invalid")
+    if isinstance(value, str):
+        if not value.strip():
+            raise NumberProblem(f"{label} mangler.", "required")
+        number = _from_text(value, mode)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest text that round-trips, as the cell showed it
+    elif isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        raise NumberProblem(f"{label} skal være et tal.")
+    if not number.is_finite():
+        raise NumberProblem(f"{label} skal være et endeligt tal.")
+    if mode == NumberMode.MONEY:
+        if abs(number) >= MONEY_LIMIT:  # before quantize: a huge exponent would overflow it
+            raise NumberProblem(
+                f"{label} er for stort: højst {format_number(MONEY_LIMIT - CENT, 2)} kr.", "max"
+            )
+        if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+            raise NumberProblem(f"{label} må højst have to decimaler (øre).", "decimals")
+        number = number.quantize(CENT)
+    elif max_places is not None and -number.as_tuple().exponent > max_places:
+        raise NumberProblem(f"{label} må højst have {max_places} decimaler.", "places")
+    if minimum is not None and number < minimum:
+        if minimum == CENT and mode == NumberMode.MONEY:
+            raise NumberProblem(f"{label} skal være større end 0.", "min")
+        if minimum == 0:
+            raise NumberProblem(f"{label} må ikke være negativt.", "min")
+        raise NumberProblem(f"{label} skal være mindst {_plain(minimum)}.", "min")
+    if maximum is not None and number > maximum:
+        raise NumberProblem(f"{label} må ikke være større end {_plain(maximum)}.", "max")
+    return number
+
+
+def _plain(value: Decimal) -> str:
+    """A bound in Danish form with the decimals it has (0,25; 1.000)."""
+    number = Decimal(value).normalize()
+    return format_number(number, max(0, -number.as_tuple().exponent))

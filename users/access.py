@@ -58,18 +58,38 @@ def _in_scope(user, cluster) -> bool:
     return False
 
 
+NO_ACCESS = "Du har ikke adgang til denne handling."
+
+
+def role_may(user, action: str, cluster) -> bool:
+    """Whether the user's role and scope allow the action on the cluster at all, whatever the status."""
+    return role_of(user) in PERMISSIONS[action][0] and _in_scope(user, cluster)
+
+
+def action_problem(user, action: str, *, cluster, status: str, year: int, closed: bool = False) -> str | None:
+    """None if the user may do the action on the cluster's accounts for the year in that status and state.
+
+    Takes only what the rule needs, so a caller without a saved cluster-year asks directly.
+    """
+    from accounts.models import ReviewStatus
+
+    _, statuses, closed_ok = PERMISSIONS[action]
+    if not role_may(user, action, cluster):
+        return NO_ACCESS
+    if status not in statuses:
+        template = REFUSALS.get(action, "Handlingen er ikke mulig i status «{status}».")
+        return template.format(status=ReviewStatus(status).label)
+    if not closed_ok and closed:
+        return f"Året {year} er afsluttet for klyngen; det kan kun genåbnes af en administrator."
+    return None
+
+
 def permission_problem(user, action: str, cluster_year) -> str | None:
     """None if the user may do the action on the cluster-year, else a Danish reason."""
-    roles, statuses, closed_ok = PERMISSIONS[action]
-    role = role_of(user)
-    if role not in roles or not _in_scope(user, cluster_year.cluster):
-        return "Du har ikke adgang til denne handling."
-    if cluster_year.status not in statuses:
-        template = REFUSALS.get(action, "Handlingen er ikke mulig i status «{status}».")
-        return template.format(status=cluster_year.get_status_display())
-    if not closed_ok and cluster_year.closed_at is not None:
-        return f"Året {cluster_year.year} er afsluttet for klyngen; det kan kun genåbnes af en administrator."
-    return None
+    return action_problem(
+        user, action, cluster=cluster_year.cluster, status=cluster_year.status, year=cluster_year.year,
+        closed=cluster_year.closed_at is not None,
+    )
 
 
 def has_permission(user, action: str, cluster_year) -> bool:
@@ -141,7 +161,76 @@ def get_cluster_year_or_404(user, pk, action: str = "view_accounts"):
 
 
 def can_use_admin(user) -> bool:
+    """The Django admin and its link in the header."""
     return role_of(user) == Role.ADMIN
+
+
+# --- region pages, the inbox and e-mail -----------------------------------------
+
+REGION_READERS = frozenset({Role.SSU, Role.NATIONAL, Role.ADMIN})
+
+
+def region_scope(user):
+    """The regions whose SSU overview the user may read: an SSU member its own, national and admin all."""
+    from geography.models import Region
+
+    role = role_of(user)
+    if role == Role.SSU:
+        return Region.objects.filter(pk=user.region_id)
+    if role in (Role.NATIONAL, Role.ADMIN):
+        return Region.objects.all()
+    return Region.objects.none()
+
+
+def region_problem(user, region) -> tuple[int, str] | None:
+    """None if the user may read the region's overview, else (status code, Danish reason).
+
+    Another region's SSU member gets 404, as if the region had no accounts to show;
+    a secretariat gets 403: the page exists, but is not for its role.
+    """
+    role = role_of(user)
+    if role == Role.SSU and user.region_id != region.pk:
+        return 404, "Regionen findes ikke, eller du har ikke adgang til dens klyngeregnskaber."
+    if role not in REGION_READERS:
+        return 403, "Regionsoversigten er for SSU, nationale læsere og administratorer."
+    return None
+
+
+INBOX_TO_REVIEW = "to_review"  # submitted accounts and completed evaluations awaiting a decision
+INBOX_TO_MEND = "to_mend"  # returned accounts and completed initiatives without an evaluation
+INBOX_REGIONS = "regions"  # links to the region overviews
+
+
+def inbox_sections(user) -> frozenset[str]:
+    """Which parts of «Mine opgaver» concern the user's role."""
+    role = role_of(user)
+    sections = set()
+    if role in (Role.SSU, Role.ADMIN):
+        sections.add(INBOX_TO_REVIEW)
+    if role in (Role.SECRETARIAT, Role.ADMIN):
+        sections.add(INBOX_TO_MEND)
+    if role in REGION_READERS:
+        sections.add(INBOX_REGIONS)
+    return frozenset(sections)
+
+
+# Who is told of a move of a cluster's accounts: its secretariat and/or its region's SSU.
+NOTIFY_SECRETARIAT = "secretariat"
+NOTIFY_SSU = "ssu"
+
+
+def users_in_scope(cluster, audiences):
+    """Active users with an e-mail address in the audiences of the cluster's accounts."""
+    from django.db.models import Q
+
+    from users.models import User
+
+    condition = Q(pk__in=[])
+    if NOTIFY_SECRETARIAT in audiences:
+        condition |= Q(role=Role.SECRETARIAT, cluster_id=cluster.pk)
+    if NOTIFY_SSU in audiences:
+        condition |= Q(role=Role.SSU, region_id=cluster.region_id)
+    return User.objects.filter(condition, is_active=True).exclude(email="")
 
 
 # --- allocation rounds (readable by every logged-in user) ---------------------
