@@ -13,11 +13,6 @@ from users.models import Role
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_evaluate_decide_and_find_in_the_collection(page, login, shot, make_user):
     aarhus = get_cluster(1082, "Aarhusklyngen")
     make_user(Role.SECRETARIAT, cluster=aarhus, username="sek_aarhus")

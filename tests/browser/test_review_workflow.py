@@ -11,11 +11,6 @@ pytestmark = pytest.mark.browser
 RETURN_COMMENT = "Syntetisk: budgetlinjen for akutteamet mangler, og juni-posteringen er konteret forkert."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def accounts_page(cluster_year) -> str:
     """The cluster-year's accounts page, which includes the review panel; the review page until it exists."""
     try:
