@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import ClusterYear, Initiative
+from accounts.models import ClusterYear, Initiative, ReviewStatus
 from review.models import Comment, Evaluation, SpreadingDecision
-from users.access import permission_problem
+from users.access import action_problem, permission_problem
 from users.models import User
 
 EVALUATION_FIELDS = (
@@ -17,23 +17,22 @@ EVALUATION_FIELDS = (
 )
 
 
-def evaluation_scope(initiative: Initiative, year: int) -> ClusterYear:
-    """The cluster-year an evaluation belongs to, for the permission check.
-
-    Evaluations may be written in any review status, so an unsaved stand-in
-    serves when the cluster has no accounts for the year yet.
-    """
-    found = ClusterYear.objects.filter(cluster_id=initiative.cluster_id, year=year).first()
-    if found is not None:
-        found.cluster = initiative.cluster
-        return found
-    return ClusterYear(cluster=initiative.cluster, year=year)
-
-
 def evaluation_problem(user: User, initiative: Initiative, year: int, action: str = "edit_evaluation") -> str | None:
-    if not (initiative.first_year <= year <= initiative.last_year):
+    """None if the user may do the action on the initiative's evaluation for the year, else the Danish reason.
+
+    Evaluations may be written in any review status, also before the cluster has
+    accounts for the year: the check then asks about a draft.
+    """
+    if not initiative.runs_in(year):
         return f"Indsatsen løber {initiative.first_year}-{initiative.last_year}; {year} ligger uden for."
-    return permission_problem(user, action, evaluation_scope(initiative, year))
+    status, closed_at = (
+        ClusterYear.objects.filter(cluster_id=initiative.cluster_id, year=year)
+        .values_list("status", "closed_at").first()
+        or (ReviewStatus.DRAFT, None)
+    )
+    return action_problem(
+        user, action, cluster=initiative.cluster, status=status, year=year, closed=closed_at is not None,
+    )
 
 
 def comment_add(*, cluster_year: ClusterYear, author: User, text: str) -> Comment:

@@ -21,9 +21,8 @@ from users.access import (
     get_cluster_year_or_404,
     has_permission,
     permission_problem,
-    role_of,
+    region_problem,
 )
-from users.models import Role
 
 
 def _back(request, fallback: str):
@@ -39,17 +38,15 @@ def _first_message(error: ValidationError) -> str:
 
 # --- the SSU's region page ---------------------------------------------------------
 
-REGION_ROLES = (Role.SSU, Role.NATIONAL, Role.ADMIN)
-
-
 def region_detail(request, region_slug: str, year: int):
     """The SSU's overview: its region's SSU, national readers and administrators (a secretariat gets 403)."""
     region = get_object_or_404(Region, slug=region_slug)
-    role = role_of(request.user)
-    if role == Role.SSU and request.user.region_id != region.pk:
-        raise Http404("Regionen findes ikke, eller du har ikke adgang til dens klyngeregnskaber.")
-    if role not in REGION_ROLES:
-        raise PermissionDenied("Regionsoversigten er for SSU, nationale læsere og administratorer.")
+    refusal = region_problem(request.user, region)
+    if refusal is not None:
+        status, reason = refusal
+        if status == 404:
+            raise Http404(reason)
+        raise PermissionDenied(reason)
     overview = selectors.region_overview(user=request.user, region=region, year=year)
     if not overview.rows:
         # Nobody outside the region's scope learns anything about its accounts.

@@ -3,7 +3,7 @@
 kladde -> indsendt (klyngesekretariatet) -> godkendt, eller sendt retur med en
 kommentar (SSU i klyngens region) -> indsendt igen. Et godkendt regnskab kan
 genåbnes af SSU i regionen eller en administrator med en begrundelse.
-Who may do what in which status is decided by users.access.PERMISSIONS.
+Who may do what in which status, and who is told, is decided by users.access.
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
-from users.access import PERMISSIONS, permission_problem, role_of
-from users.models import Role, User
+from users.access import NOTIFY_SECRETARIAT, NOTIFY_SSU, permission_problem, role_may, users_in_scope
+from users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +34,15 @@ class Transition:
     to_status: str
     label: str  # the button text
     comment_required: bool
-    notify: tuple[str, ...]  # roles to tell: "secretariat" (the cluster's) and/or "ssu" (the region's)
+    notify: tuple[str, ...]  # whom to tell: users.access.NOTIFY_SECRETARIAT and/or NOTIFY_SSU
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("submit", ReviewStatus.SUBMITTED, "Indsend regnskabet", False, ("ssu",)),
-    "return": Transition("return", ReviewStatus.RETURNED, "Send retur", True, ("secretariat",)),
-    "approve": Transition("approve", ReviewStatus.APPROVED, "Godkend regnskabet", False, ("secretariat",)),
+    "submit": Transition("submit", ReviewStatus.SUBMITTED, "Indsend regnskabet", False, (NOTIFY_SSU,)),
+    "return": Transition("return", ReviewStatus.RETURNED, "Send retur", True, (NOTIFY_SECRETARIAT,)),
+    "approve": Transition("approve", ReviewStatus.APPROVED, "Godkend regnskabet", False, (NOTIFY_SECRETARIAT,)),
     "reopen_review": Transition(
-        "reopen_review", ReviewStatus.RETURNED, "Genåbn regnskabet", True, ("secretariat", "ssu")
+        "reopen_review", ReviewStatus.RETURNED, "Genåbn regnskabet", True, (NOTIFY_SECRETARIAT, NOTIFY_SSU)
     ),
 }
 
@@ -50,13 +50,6 @@ COMMENT_REQUIRED = {
     "return": "Skriv en kommentar til klyngesekretariatet: et regnskab kan ikke sendes retur uden begrundelse.",
     "reopen_review": "Skriv en begrundelse: et godkendt regnskab kan ikke genåbnes uden.",
 }
-
-
-def may_act(user: User, action: str, cluster_year: ClusterYear) -> bool:
-    """Whether the user's role and scope allow the action at all, whatever the status."""
-    roles = PERMISSIONS[action][0]
-    # view_accounts is allowed in every status for every role, so it answers the scope question alone.
-    return role_of(user) in roles and permission_problem(user, "view_accounts", cluster_year) is None
 
 
 def transition_problem(*, cluster_year: ClusterYear, action: str, by: User, comment: str = "") -> str | None:
@@ -88,7 +81,7 @@ def cluster_year_transition(*, cluster_year: ClusterYear, action: str, by: User,
         problem = transition_problem(cluster_year=locked, action=action, by=by, comment=comment)
         if problem:
             # "forbidden": the role or scope never allows it; "invalid": not now (status, missing comment).
-            code = "invalid" if action in TRANSITIONS and may_act(by, action, locked) else "forbidden"
+            code = "invalid" if action in TRANSITIONS and role_may(by, action, locked.cluster) else "forbidden"
             raise TransitionRefused(problem, code=code)
         transition = TRANSITIONS[action]
         change = StatusChange(
@@ -112,13 +105,9 @@ def cluster_year_transition(*, cluster_year: ClusterYear, action: str, by: User,
 
 # --- e-mail ----------------------------------------------------------------
 
-def recipients_for(cluster_year: ClusterYear, roles: tuple[str, ...], exclude: User | None = None) -> list[str]:
-    users = User.objects.none()
-    if "secretariat" in roles:
-        users |= User.objects.filter(role=Role.SECRETARIAT, cluster_id=cluster_year.cluster_id)
-    if "ssu" in roles:
-        users |= User.objects.filter(role=Role.SSU, region_id=cluster_year.cluster.region_id)
-    users = users.filter(is_active=True).exclude(email="")
+def recipients_for(cluster_year: ClusterYear, audiences: tuple[str, ...], exclude: User | None = None) -> list[str]:
+    """The e-mail addresses of the audiences of the cluster's accounts (users.access decides who they are)."""
+    users = users_in_scope(cluster_year.cluster, audiences)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return sorted(set(users.values_list("email", flat=True)))
