@@ -2,37 +2,15 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
 from allocation.models import AllocationRound, PopulationBasis, WithinRegionBasis
-from klyngeportal.formats import format_number
+from klyngeportal.formats import NumberMode, NumberProblem, format_number, parse_danish_number
 
-GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-def parse_danish_decimal(text: str) -> Decimal:
-    """'1.234.567,89' or '0,25' or '1234' -> Decimal. A lone decimal point is refused as ambiguous."""
-    raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
-    if not raw:
-        raise ValueError("Angiv et tal.")
-    if "," in raw:
-        whole, _, fraction = raw.rpartition(",")
-        if "," in whole or (whole and "." in whole and not GROUPED.match(whole)):
-            raise ValueError(f"«{text}» er ikke et tal (skriv fx 1.234.567,89 eller 0,25).")
-        raw = whole.replace(".", "") + "." + fraction
-    elif "." in raw:
-        if not GROUPED.match(raw):
-            raise ValueError(f"«{text}» er tvetydigt: brug decimalkomma (fx 0,25) og punktum kun som tusindtalsskilletegn.")
-        raw = raw.replace(".", "")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation as exc:
-        raise ValueError(f"«{text}» er ikke et tal (skriv fx 1.234.567,89 eller 0,25).") from exc
-    if not value.is_finite():
-        raise ValueError(f"«{text}» er ikke et tal.")
-    return value
+# The parser's messages name the number: "Tallet må ikke være negativt."
+NUMBER_LABEL = "Tallet"
 
 
 def format_danish_decimal(value: Decimal | None) -> str:
@@ -61,19 +39,16 @@ class DanishDecimalField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            number = parse_danish_decimal(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
+            number = parse_danish_number(
+                value, mode=NumberMode.FRACTION, label=NUMBER_LABEL, minimum=self.min_value,
+                maximum=self.max_value, max_places=self.max_places,
+            )
+        except NumberProblem as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
         if self.whole:
             if number != number.to_integral_value():
                 raise forms.ValidationError("Angiv et helt antal kroner.", code="whole")
             number = number.quantize(Decimal(1))
-        if self.max_places is not None and -number.as_tuple().exponent > self.max_places:
-            raise forms.ValidationError(f"Højst {self.max_places} decimaler.", code="places")
-        if self.min_value is not None and number < self.min_value:
-            raise forms.ValidationError(f"Tallet må ikke være mindre end {format_danish_decimal(self.min_value)}.")
-        if self.max_value is not None and number > self.max_value:
-            raise forms.ValidationError(f"Tallet må ikke være større end {format_danish_decimal(self.max_value)}.")
         return number
 
 
@@ -197,15 +172,11 @@ class MunicipalityWeightsForm(forms.Form):
                 errors.append(f"Linje {number}: «{code_text}» er ikke en kendt kommunekode.")
                 continue
             try:
-                weight = parse_danish_decimal(weight_text)
-            except ValueError as exc:
-                errors.append(f"Linje {number}: {exc}")
-                continue
-            if weight < 0:
-                errors.append(f"Linje {number}: en vægt kan ikke være negativ.")
-                continue
-            if -weight.as_tuple().exponent > 6:
-                errors.append(f"Linje {number}: højst 6 decimaler.")
+                weight = parse_danish_number(
+                    weight_text, mode=NumberMode.FRACTION, label=NUMBER_LABEL, minimum=Decimal("0"), max_places=6,
+                )
+            except NumberProblem as exc:
+                errors.append(f"Linje {number}: {exc.message}")
                 continue
             municipality = self.by_code[int(code_text)]
             if municipality.pk in weights:

@@ -97,7 +97,7 @@ def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
     edit = reverse("allocation:round_edit", args=[scenario.slug])
     bad = c.post(edit, {"name": "x", "pot": "90.000.000", "municipal_pot": "0.5",
                         "population_basis": "funding_population", "reference_date": "01.01.2022"})
-    assert "tvetydigt: brug decimalkomma" in bad.content.decode()
+    assert "tvetydigt: brug komma som decimaltegn" in bad.content.decode()
     too_much = c.post(edit, {"name": "x", "pot": "1.000", "municipal_pot": "2.000",
                              "population_basis": "funding_population", "reference_date": "01.01.2022"})
     assert "kan ikke være større end puljen" in too_much.content.decode()
