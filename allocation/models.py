@@ -1,9 +1,14 @@
-"""Allocation rounds: a pot split between the municipal and the regional side, as data."""
+"""Allocation rounds: a pot split between the municipal and the regional side, as data.
+
+A round, its keys and its weights keep their history (django-simple-history): every write
+through allocation.services records who made it.
+"""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class PopulationBasis(models.TextChoices):
@@ -43,6 +48,8 @@ class AllocationRound(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="offentliggjort af", on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "name"]
@@ -93,6 +100,8 @@ class RegionKey(models.Model):
         default=WithinRegionBasis.POPULATION,
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["round", "region__code"]
         verbose_name = "regionsnøgle"
@@ -113,6 +122,8 @@ class ClusterWeight(models.Model):
     cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="+")
     weight = models.DecimalField("vægt", validators=[MinValueValidator(0)], **WEIGHT)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["round", "cluster__region__code", "cluster__name"]
         verbose_name = "klyngevægt"
@@ -132,6 +143,8 @@ class MunicipalityWeight(models.Model):
     round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="municipality_weights")
     municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT, related_name="+")
     weight = models.DecimalField("vægt", validators=[MinValueValidator(0)], **WEIGHT)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "municipality__code"]

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -96,6 +97,9 @@ class Membership(models.Model):
     funding_share = models.DecimalField(
         "finansieringsandel", max_digits=13, decimal_places=12, null=True, blank=True
     )
+
+    # København's shares are set through allocation.shares.shares_save, which records who set them.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "cluster__region__code", "cluster__name", "municipality__name"]
