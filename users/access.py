@@ -96,6 +96,11 @@ def has_permission(user, action: str, cluster_year) -> bool:
     return permission_problem(user, action, cluster_year) is None
 
 
+def allowed_actions(user, cluster_year) -> dict[str, bool]:
+    """Every action of the table with whether the user may do it on the cluster-year now (for a page's buttons)."""
+    return {action: has_permission(user, action, cluster_year) for action in PERMISSIONS}
+
+
 def require_permission(user, action: str, cluster_year) -> None:
     """Raise PermissionDenied with the Danish reason when the action is not allowed."""
     problem = permission_problem(user, action, cluster_year)

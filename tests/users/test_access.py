@@ -236,3 +236,21 @@ def test_can_use_admin_and_allocation_rights_per_role(users):
         assert access.can_use_admin(user) is expected, name
         assert access.can_manage_allocation(user) is expected, name
         assert access.can_publish_allocation(user) is expected, name
+
+
+def test_allowed_actions_lists_every_action_per_role(users, years):
+    randers = years["randers"]  # submitted
+    assert set(access.allowed_actions(users["ssu_a"], randers)) == set(access.PERMISSIONS)
+    assert {a for a, ok in access.allowed_actions(users["ssu_a"], randers).items() if ok} == {
+        "view_accounts", "return", "approve", "comment", "decide_spreading",
+    }
+    assert {a for a, ok in access.allowed_actions(users["secretariat_b"], randers).items() if ok} == {
+        "view_accounts", "comment", "edit_evaluation",
+    }
+    assert {a for a, ok in access.allowed_actions(users["national"], randers).items() if ok} == {"view_accounts"}
+    assert not any(access.allowed_actions(users["secretariat_a"], randers).values())
+    assert not any(access.allowed_actions(users["ssu_other"], randers).values())
+    assert access.allowed_actions(users["admin"], randers) == {
+        action: action not in {"edit_accounts", "submit", "reopen_review", "close_year"}
+        for action in access.PERMISSIONS
+    }
