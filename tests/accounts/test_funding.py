@@ -9,6 +9,7 @@ from accounts import services
 from accounts.models import FundingLine
 from accounts.selectors import cluster_year_summary
 from allocation.selectors import startup_contributions
+from geography.selectors import cluster_municipalities
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_joint_line_split_must_sum_or_show_the_difference(proposed, cy_a, users,
     joint = next((line for line in proposed if line.party_kind == "municipalities"), None)
     if joint is None:
         pytest.skip("municipality populations are loaded: the proposal is already per municipality")
-    funders = services.member_municipalities(cy_a.cluster, 2022, funding_only=True)
+    funders = cluster_municipalities(cy_a.cluster, 2022, funding_only=True)
     pks = sorted(funders)
     half = (joint.allocated / 2).quantize(Decimal("0.01"))
     with pytest.raises(ValidationError) as excinfo:
@@ -63,7 +64,7 @@ def test_split_with_accepted_difference_is_shown(proposed, cy_a, users, client_f
     joint = next((line for line in proposed if line.party_kind == "municipalities"), None)
     if joint is None:
         pytest.skip("municipality populations are loaded: the proposal is already per municipality")
-    funders = services.member_municipalities(cy_a.cluster, 2022, funding_only=True)
+    funders = cluster_municipalities(cy_a.cluster, 2022, funding_only=True)
     url = reverse("accounts:funding_split", args=[cy_a.pk, joint.pk])
     data = {f"m_{pk}": "1.000,00" for pk in funders}
     client = client_for(users["secretariat_a"])

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Initiative
+from geography.selectors import cluster_municipalities
 
 # Pinned: session + user, the cluster-year, the summary's seven aggregate queries, the sibling years,
 # and the review and Excel panels.
@@ -41,7 +42,7 @@ def world(users, cy_a, initiative_a, area, aarhus_kommune):
         cluster_year=cy_a, by=users["secretariat_a"], name="Syntetisk anden indsats", area=area,
         responsible=Initiative.Responsible.REGION, status="planned",
     )
-    members = list(services.member_municipalities(cy_a.cluster, 2022).values())
+    members = list(cluster_municipalities(cy_a.cluster, 2022).values())
     for municipality in members:
         services.budget_line_set(cluster_year=cy_a, by=users["secretariat_a"], initiative=initiative_a,
                                  source="startup", party_kind="municipality", municipality=municipality,

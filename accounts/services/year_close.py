@@ -1,0 +1,135 @@
+"""The end of a year: commitments for unspent money, the close that carries them over, and the reopening."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import CarryOverCommitment, ClusterYear, FundingLine, FundingSource, StatusChange
+from accounts.services.amounts import kr, money
+from accounts.services.cluster_years import cluster_year_get_or_create
+from accounts.services.locking import cluster_year_lock, save_recording
+from accounts.services.parties import party_of, party_problem
+from geography.selectors import cluster_municipalities
+from users.access import NO_ACCESS, require_permission, role_may
+
+ZERO = Decimal("0.00")
+
+
+def _unspent_by_party(cluster_year) -> dict[str, Decimal]:
+    # Imported when called: the selectors read the accounts, the services write them; neither needs the other loaded.
+    from accounts.selectors import unspent_by_party
+
+    return unspent_by_party(cluster_year)
+
+
+@transaction.atomic
+def commitment_record(*, cluster_year, by, party_kind, municipality=None, region=None, amount,
+                      committed_by, committed_on, note="") -> CarryOverCommitment:
+    """Record (or change) a party's commitment to headroom for its unspent money; amount <= unspent."""
+    cluster_year = cluster_year_lock(cluster_year)
+    require_permission(by, "close_year", cluster_year)
+    party = party_of(party_kind, municipality, region)
+    problem = party_problem(cluster_year, party, cluster_municipalities(cluster_year.cluster, cluster_year.year))
+    if problem:
+        raise ValidationError({"party": problem})
+    unspent = _unspent_by_party(cluster_year).get(party.key, ZERO)
+    amount_value = money(amount, field="amount")
+    if amount_value > unspent:
+        raise ValidationError({"amount": f"Beløbet kan højst være det uforbrugte beløb, {kr(unspent)}."})
+    lookup = {"cluster_year": cluster_year, **party.lookup()}
+    commitment = CarryOverCommitment.objects.filter(**lookup).first() or CarryOverCommitment(**lookup)
+    commitment.amount = amount_value
+    commitment.committed_by = committed_by
+    commitment.committed_on = committed_on
+    commitment.note = note
+    commitment.recorded_by = by
+    commitment.full_clean()
+    save_recording(commitment, by)
+    return commitment
+
+
+def _record_close(cluster_year: ClusterYear, by) -> None:
+    unspent = _unspent_by_party(cluster_year)
+    too_much = [
+        c for c in cluster_year.commitments.select_related("municipality", "region")
+        if c.amount > unspent.get(c.party_key, ZERO)
+    ]
+    if too_much:
+        raise ValidationError([
+            f"{c.party_label}: tilsagnet {kr(c.amount)} er større end det uforbrugte beløb "
+            f"{kr(unspent.get(c.party_key, ZERO))}."
+            for c in too_much
+        ])
+    cluster_year.closed_at = timezone.now()
+    cluster_year.closed_by = by
+    save_recording(cluster_year, by, update_fields=["closed_at", "closed_by"])
+    StatusChange.objects.create(
+        cluster_year=cluster_year, action=StatusChange.Action.CLOSE_YEAR,
+        from_status=cluster_year.status, to_status=cluster_year.status, by=by,
+        comment=f"Året {cluster_year.year} afsluttet",
+    )
+
+
+def _carry_over(cluster_year: ClusterYear, next_year: ClusterYear, by) -> None:
+    """One carry-over line per commitment (the OneToOne ``carried_from`` keeps it one in the database)."""
+    text = f"Videreført fra {cluster_year.year}"
+    for commitment in cluster_year.commitments.all():
+        line = FundingLine.objects.filter(carried_from=commitment).first()
+        if line is None:
+            line = FundingLine(
+                cluster_year=next_year, source=FundingSource.CARRYOVER, party_kind=commitment.party_kind,
+                municipality_id=commitment.municipality_id, region_id=commitment.region_id,
+                allocated=None, paid=commitment.amount, text=text, carried_from=commitment,
+            )
+            line.full_clean(validate_constraints=False, validate_unique=False)
+            try:
+                with transaction.atomic():
+                    save_recording(line, by)
+            except IntegrityError:
+                pass  # created by a concurrent close: the database keeps one
+        elif line.paid != commitment.amount and not next_year.is_closed:
+            line.paid = commitment.amount  # the commitment changed while the year was reopened
+            save_recording(line, by, update_fields=["paid"])
+
+
+@transaction.atomic
+def year_close(*, cluster_year, by) -> ClusterYear:
+    """Close the year: record it, and carry each committed amount to next year's funding.
+
+    Idempotent: a closed year is left as it is and nothing is created twice (the OneToOne
+    ``carried_from`` makes a second carry-over line impossible in the database). Returns next year.
+    """
+    cluster_year = cluster_year_lock(cluster_year)
+    if cluster_year.is_closed:
+        # Closing again only completes the carry-over; it needs the role, not an open year.
+        if not role_may(by, "close_year", cluster_year.cluster):
+            raise PermissionDenied(NO_ACCESS)
+    else:
+        require_permission(by, "close_year", cluster_year)
+        _record_close(cluster_year, by)
+    next_year = cluster_year_get_or_create(cluster=cluster_year.cluster, year=cluster_year.year + 1)
+    _carry_over(cluster_year, next_year, by)
+    return next_year
+
+
+@transaction.atomic
+def year_reopen(*, cluster_year, by, reason: str) -> ClusterYear:
+    """Reopen a closed year (administrators only, with a reason); recorded as a status change."""
+    cluster_year = cluster_year_lock(cluster_year)
+    require_permission(by, "reopen_year", cluster_year)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Angiv en begrundelse for genåbningen."})
+    if not cluster_year.is_closed:
+        raise ValidationError(f"Året {cluster_year.year} er ikke afsluttet.")
+    cluster_year.closed_at = None
+    cluster_year.closed_by = None
+    save_recording(cluster_year, by, update_fields=["closed_at", "closed_by"])
+    StatusChange.objects.create(
+        cluster_year=cluster_year, action=StatusChange.Action.REOPEN_YEAR,
+        from_status=cluster_year.status, to_status=cluster_year.status, by=by, comment=reason,
+    )
+    return cluster_year
