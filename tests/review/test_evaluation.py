@@ -48,6 +48,35 @@ def test_completed_evaluation_needs_a_result_and_the_year_must_be_the_initiative
         evaluation_save(initiative=world.init_a, year=2030, by=world.users["secretariat_a"], **FIVE)
 
 
+def test_evaluation_of_a_year_without_accounts_is_checked_as_a_draft(world):
+    """No cluster-year exists for 2023 yet: the check asks users.access with the cluster and a draft status."""
+    from accounts.models import ClusterYear
+
+    later = initiative(world.cy_a.cluster, "Syntetisk to-årig indsats", first_year=2022, last_year=2023)
+    assert not ClusterYear.objects.filter(cluster=world.cy_a.cluster, year=2023).exists()
+    evaluation = evaluation_save(initiative=later, year=2023, by=world.users["secretariat_a"], **FIVE,
+                                 status="completed", result="Syntetisk resultat for 2023")
+    assert (evaluation.year, evaluation.created_by) == (2023, world.users["secretariat_a"])
+    for who in ("secretariat_b", "ssu_a", "national"):
+        with pytest.raises(PermissionDenied, match="Du har ikke adgang til denne handling."):
+            evaluation_save(initiative=later, year=2023, by=world.users[who], **FIVE)
+    for who in ("secretariat_a", "ssu_other"):
+        with pytest.raises(PermissionDenied, match="Du har ikke adgang til denne handling."):
+            spreading_decide(evaluation=evaluation, decision=SpreadingChoice.RECOMMENDED, reasons="x",
+                             by=world.users[who])
+    spreading_decide(evaluation=evaluation, decision=SpreadingChoice.RECOMMENDED, reasons="Syntetisk: udbred.",
+                     by=world.users["ssu_a"])
+    assert not ClusterYear.objects.filter(cluster=world.cy_a.cluster, year=2023).exists()  # the check made none
+
+
+def test_evaluation_may_be_written_whatever_the_accounts_status(world):
+    from review.workflow import cluster_year_transition
+
+    cluster_year_transition(cluster_year=world.cy_a, action="submit", by=world.users["secretariat_a"])
+    cluster_year_transition(cluster_year=world.cy_a, action="approve", by=world.users["ssu_a"])
+    assert evaluate(world).status == EvaluationStatus.PLANNED
+
+
 def test_spreading_decision_by_the_regions_ssu_only(world):
     evaluation = evaluate(world, status="completed", result="Syntetisk resultat")
     for who in ("secretariat_a", "ssu_other", "national"):
