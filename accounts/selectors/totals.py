@@ -1,11 +1,18 @@
-"""Reads that feed the accounts pages: a constant number of aggregate queries, whatever the data size."""
+"""The one family of money totals per cluster-year: funding, budget, spend, remaining, unspent, committed.
+
+Sums are taken in whole øre (``cents_sum``): SQLite sums decimals as floats, so a plain ``Sum`` of
+amounts could differ from PostgreSQL by an øre. Net spend follows ``accounts.models.signed_amount``
+and parties are keyed by ``accounts.parties``. ``accounts.selectors.overview`` gives the same
+figures for many cluster-years at once.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import BigIntegerField, F, Sum
+from django.db.models.functions import Cast, Round
 
 from accounts.models import (
     BudgetLine,
@@ -19,10 +26,17 @@ from accounts.models import (
     Initiative,
     InitiativeArea,
     PartyKind,
+    signed_amount,
 )
+from accounts.parties import Party, party_key, region_label
+from geography.selectors import cluster_municipalities
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+# Section A: the start-up funds (and local funds) are for development initiatives, not for
+# secretariat or running costs. Any such spend is flagged: the threshold is 0 %.
+OVERHEAD_THRESHOLD = Decimal("0")
+OVERHEAD_KINDS = (CostKind.SECRETARIAT, CostKind.RUNNING)
 
 
 def cents_sum(field_name: str) -> Sum:
@@ -32,10 +46,6 @@ def cents_sum(field_name: str) -> Sum:
 
 def from_cents(value) -> Decimal:
     return (Decimal(value or 0) / 100).quantize(CENT)
-# Section A: the start-up funds (and local funds) are for development initiatives, not for
-# secretariat or running costs. Any such spend is flagged: the threshold is 0 %.
-OVERHEAD_THRESHOLD = Decimal("0")
-OVERHEAD_KINDS = (CostKind.SECRETARIAT, CostKind.RUNNING)
 
 
 @dataclass
@@ -77,6 +87,31 @@ class MoneyRow:
     @property
     def spend_ratio(self) -> Decimal | None:
         return (self.spend / self.budget) if self.budget else None
+
+    def add_entries(self, kind: str, amount: Decimal) -> None:
+        """Count a sum of entries of one kind (expense or income) into the row."""
+        if kind == EntryKind.EXPENSE:
+            self.expenses += amount
+        else:
+            self.income += amount
+
+    def add(self, other: MoneyRow) -> None:
+        """Add another row's figures into this one (a total over rows)."""
+        self.allocated += other.allocated
+        self.paid += other.paid
+        self.budget += other.budget
+        self.expenses += other.expenses
+        self.income += other.income
+        self.committed += other.committed
+        self.has_allocation = self.has_allocation or other.has_allocation
+
+
+def money_total(rows: Iterable[MoneyRow], *, key: str = "total", label: str = "I alt") -> MoneyRow:
+    """The total of money rows (e.g. a region's cluster-years), as one row."""
+    total = MoneyRow(key=key, label=label)
+    for row in rows:
+        total.add(row)
+    return total
 
 
 @dataclass
@@ -135,26 +170,12 @@ class ClusterYearSummary:
         return any(not s.is_split for s in self.joint_splits)
 
 
-def _party_key(kind, municipality_id, region_id) -> str:
-    if kind == PartyKind.MUNICIPALITY:
-        return f"m:{municipality_id}"
-    if kind == PartyKind.REGION:
-        return f"r:{region_id}"
-    return "joint"
-
-
-def _entry_aggregates(cluster_year):
-    """Net amounts grouped by initiative, party, cost kind and kind: one query."""
-    return (
-        Entry.objects.filter(cluster_year=cluster_year)
-        .values("initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind")
-        .annotate(cents=cents_sum("amount"))
-        .order_by()
-    )
+def _row_party_key(row: dict) -> str:
+    return party_key(row["party_kind"], row["municipality_id"], row["region_id"])
 
 
 def unspent_by_party(cluster_year) -> dict[str, Decimal]:
-    """Per party: funding paid in (start-up, local and carried-over) minus net spend. Two queries.
+    """Per party key: funding paid in (start-up, local and carried-over) minus net spend. Two queries.
 
     A «municipalities jointly» line has no single party and is left out: split it first.
     """
@@ -167,7 +188,7 @@ def unspent_by_party(cluster_year) -> dict[str, Decimal]:
         .order_by()
     )
     for row in funding:
-        key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
+        key = _row_party_key(row)
         result[key] = result.get(key, ZERO) + from_cents(row["cents"])
     spend = (
         Entry.objects.filter(cluster_year=cluster_year)
@@ -176,10 +197,8 @@ def unspent_by_party(cluster_year) -> dict[str, Decimal]:
         .order_by()
     )
     for row in spend:
-        key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
-        total = from_cents(row["cents"])
-        signed = total if row["kind"] == EntryKind.EXPENSE else -total
-        result[key] = result.get(key, ZERO) - signed
+        key = _row_party_key(row)
+        result[key] = result.get(key, ZERO) - signed_amount(row["kind"], from_cents(row["cents"]))
     return result
 
 
@@ -188,16 +207,14 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
 
     Seven queries, independent of the number of entries, budget lines or funding lines.
     """
-    from accounts.services import member_municipalities
-
     cy = cluster_year
     region = cy.cluster.region
-    members = member_municipalities(cy.cluster, cy.year)  # 1
+    members = cluster_municipalities(cy.cluster, cy.year)  # 1
     funding_lines = list(  # 2
         FundingLine.objects.filter(cluster_year=cy).select_related("municipality", "region", "allocation_round")
     )
     initiatives = list(  # 3
-        Initiative.objects.filter(cluster_id=cy.cluster_id, first_year__lte=cy.year, last_year__gte=cy.year)
+        Initiative.objects.running_in(cy.year).filter(cluster_id=cy.cluster_id)
         .select_related("area", "responsible_municipality")
         .order_by("area__sort_order", "name")
     )
@@ -208,7 +225,12 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         .annotate(cents=cents_sum("amount"))
         .order_by()
     )
-    spend_rows = list(_entry_aggregates(cy))  # 6
+    spend_rows = list(  # 6
+        Entry.objects.filter(cluster_year=cy)
+        .values("initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind")
+        .annotate(cents=cents_sum("amount"))
+        .order_by()
+    )
     commitments = list(  # 7
         CarryOverCommitment.objects.filter(cluster_year=cy).values(
             "party_kind", "municipality_id", "region_id", "amount"
@@ -216,13 +238,13 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     )
 
     def party_label(key: str) -> str:
-        if key == "joint":
-            return PartyKind.MUNICIPALITIES_JOINTLY.label
-        kind, _, pk = key.partition(":")
-        if kind == "r":
-            return f"Region {region.name}"
-        municipality = members.get(int(pk))
-        return municipality.name if municipality else f"Kommune {pk}"
+        party = Party.from_key(key)
+        if party.kind == PartyKind.MUNICIPALITIES_JOINTLY:
+            return party.label
+        if party.kind == PartyKind.REGION:
+            return region_label(region.name)
+        municipality = members.get(party.municipality_id)
+        return municipality.name if municipality else f"Kommune {party.municipality_id}"
 
     # parties: the region first, then the member municipalities, then anything else seen
     parties: dict[str, MoneyRow] = {}
@@ -232,18 +254,17 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
             parties[key] = MoneyRow(key=key, label=party_label(key))
         return parties[key]
 
-    party_row(f"r:{region.pk}")
-    for pk in sorted(members, key=lambda pk: members[pk].name):
-        party_row(f"m:{pk}")
+    party_row(Party.region(region).key)
+    for municipality in sorted(members.values(), key=lambda m: m.name):
+        party_row(Party.municipality(municipality).key)
 
     sources = {value: MoneyRow(key=value, label=label) for value, label in FundingSource.choices}
     totals = MoneyRow(key="total", label="I alt")
     joint_lines = []
     split_paid = ZERO
     for line in funding_lines:
-        key = _party_key(line.party_kind, line.municipality_id, line.region_id)
         allocated = line.allocated or ZERO
-        for row in (party_row(key), sources[line.source], totals):
+        for row in (party_row(line.party_key), sources[line.source], totals):
             row.allocated += allocated
             row.paid += line.paid
             row.has_allocation = row.has_allocation or line.allocated is not None
@@ -267,33 +288,28 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
             key=str(initiative.pk), label=initiative.name, obj=initiative, group=initiative.area.name
         )
 
-    for row in budgets:
-        key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
-        amount = from_cents(row["cents"])
+    def targets(row: dict) -> list[MoneyRow]:
+        """The rows a grouped sum counts into: its party, the totals, its initiative and area."""
+        found = [party_row(_row_party_key(row)), totals]
         initiative_row = initiative_rows.get(row["initiative_id"])
-        targets = [party_row(key), totals]
         if initiative_row is not None:
-            targets.append(initiative_row)
-            targets.append(area_rows[initiative_row.obj.area.name])
-        for target in targets:
+            found += [initiative_row, area_rows[initiative_row.obj.area.name]]
+        return found
+
+    for row in budgets:
+        amount = from_cents(row["cents"])
+        for target in targets(row):
             target.budget += amount
 
     cost_spend = {value: ZERO for value in CostKind.values}
     for row in spend_rows:
-        key = _party_key(row["party_kind"], row["municipality_id"], row["region_id"])
         amount = from_cents(row["cents"])
-        initiative_row = initiative_rows.get(row["initiative_id"])
-        targets = [party_row(key), totals]
-        if initiative_row is not None:
-            targets.append(initiative_row)
-            targets.append(area_rows[initiative_row.obj.area.name])
-        attr = "expenses" if row["kind"] == EntryKind.EXPENSE else "income"
-        for target in targets:
-            setattr(target, attr, getattr(target, attr) + amount)
-        cost_spend[row["cost_kind"]] += amount if row["kind"] == EntryKind.EXPENSE else -amount
+        for target in targets(row):
+            target.add_entries(row["kind"], amount)
+        cost_spend[row["cost_kind"]] += signed_amount(row["kind"], amount)
 
     for c in commitments:
-        party_row(_party_key(c["party_kind"], c["municipality_id"], c["region_id"])).committed += c["amount"]
+        party_row(_row_party_key(c)).committed += c["amount"]
         totals.committed += c["amount"]
 
     spend = totals.spend
@@ -305,53 +321,13 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     return ClusterYearSummary(
         cluster_year=cy,
         funding_lines=funding_lines,
-        by_source=[row for row in sources.values()],
+        by_source=list(sources.values()),
         by_area=list(area_rows.values()),
         by_initiative=list(initiative_rows.values()),
-        by_party=[row for row in parties.values()],
+        by_party=list(parties.values()),
         totals=totals,
         cost_kinds=cost_rows,
         overhead_spend=overhead,
         overhead_share=(overhead / spend) if spend > 0 else None,
         joint_splits=[JointSplit(line=line, split_paid=split_paid) for line in joint_lines],
-    )
-
-
-def _sum_subquery(model, field_name: str, **filters):
-    qs = (
-        model.objects.filter(cluster_year=OuterRef("pk"), **filters)
-        .order_by()
-        .values("cluster_year")
-        .annotate(cents=cents_sum(field_name))
-        .values("cents")
-    )
-    return Coalesce(Subquery(qs), Value(0), output_field=BigIntegerField())
-
-
-def cluster_years_with_totals(queryset) -> list[ClusterYear]:
-    """Cluster-years with funding paid, budget, expenses, income, net spend and remaining: one query."""
-    rows = list(queryset.select_related("cluster__region").annotate(
-        funding_paid_cents=_sum_subquery(FundingLine, "paid"),
-        budget_cents=_sum_subquery(BudgetLine, "amount"),
-        expenses_cents=_sum_subquery(Entry, "amount", kind=EntryKind.EXPENSE),
-        income_cents=_sum_subquery(Entry, "amount", kind=EntryKind.INCOME),
-    ))
-    for cy in rows:
-        cy.funding_paid = from_cents(cy.funding_paid_cents)
-        cy.budget_total = from_cents(cy.budget_cents)
-        cy.expenses_total = from_cents(cy.expenses_cents)
-        cy.income_total = from_cents(cy.income_cents)
-        cy.net_spend = cy.expenses_total - cy.income_total
-        cy.remaining = cy.budget_total - cy.net_spend
-    return rows
-
-
-def entry_filter_base(cluster_year):
-    """Entries of one cluster-year with what the list shows, in one query per page."""
-    return (
-        Entry.objects.filter(cluster_year=cluster_year)
-        .select_related("initiative__area", "municipality", "region", "created_by", "reverses")
-        .annotate(reversal_id=Subquery(
-            Entry.objects.filter(reverses=OuterRef("pk")).values("pk")[:1]
-        ))
     )

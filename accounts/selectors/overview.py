@@ -1,0 +1,163 @@
+"""The money totals of many cluster-years at once (lists and the SSU's region page).
+
+The same family as ``accounts.selectors.totals``: sums in whole øre, net spend by
+``signed_amount``, the same ``MoneyRow`` with its spend, remaining and unspent.
+A fixed number of queries, whatever the number of cluster-years or entries.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import (
+    BudgetLine,
+    CarryOverCommitment,
+    ClusterYear,
+    CostKind,
+    Entry,
+    EntryKind,
+    FundingLine,
+    signed_amount,
+)
+from accounts.selectors.totals import ZERO, MoneyRow, cents_sum, from_cents
+
+
+def _cents_per_cluster_year(model, field_name: str, **filters):
+    """The øre sum of a money field over the rows of the outer cluster-year, 0 if none (a subquery)."""
+    qs = (
+        model.objects.filter(cluster_year=OuterRef("pk"), **filters)
+        .order_by()
+        .values("cluster_year")
+        .annotate(cents=cents_sum(field_name))
+        .values("cents")
+    )
+    return Coalesce(Subquery(qs), Value(0), output_field=BigIntegerField())
+
+
+def cluster_years_with_totals(queryset) -> list[ClusterYear]:
+    """Cluster-years with funding paid, budget, expenses, income, net spend and remaining: one query."""
+    rows = list(queryset.select_related("cluster__region").annotate(
+        funding_paid_cents=_cents_per_cluster_year(FundingLine, "paid"),
+        budget_cents=_cents_per_cluster_year(BudgetLine, "amount"),
+        expenses_cents=_cents_per_cluster_year(Entry, "amount", kind=EntryKind.EXPENSE),
+        income_cents=_cents_per_cluster_year(Entry, "amount", kind=EntryKind.INCOME),
+    ))
+    for cy in rows:
+        money = MoneyRow(
+            key=str(cy.pk), label=str(cy.year),
+            paid=from_cents(cy.funding_paid_cents), budget=from_cents(cy.budget_cents),
+            expenses=from_cents(cy.expenses_cents), income=from_cents(cy.income_cents),
+        )
+        cy.funding_paid = money.paid
+        cy.budget_total = money.budget
+        cy.expenses_total = money.expenses
+        cy.income_total = money.income
+        cy.net_spend = money.spend
+        cy.remaining = money.remaining
+    return rows
+
+
+@dataclass
+class YearFigures:
+    """The money of one cluster-year as an overview of many shows it.
+
+    ``totals`` holds allocated, paid, budget, expenses, income and committed (carry-over promised to
+    the next year), so its spend, remaining and unspent are the accounts page's; ``by_area`` the
+    budget and spend per area name; ``cost_kind_spend`` the net spend per cost kind.
+    """
+
+    totals: MoneyRow
+    by_area: dict[str, MoneyRow] = field(default_factory=dict)
+    cost_kind_spend: dict[str, Decimal] = field(default_factory=dict)
+    late_entries: int = 0  # entries dated after the cluster-year's year
+
+    @property
+    def secretariat_spend(self) -> Decimal:
+        return self.cost_kind_spend.get(CostKind.SECRETARIAT, ZERO)
+
+    @property
+    def running_spend(self) -> Decimal:
+        return self.cost_kind_spend.get(CostKind.RUNNING, ZERO)
+
+    @property
+    def overspent_areas(self) -> list[MoneyRow]:
+        """Areas whose net spend exceeds their budget, by name."""
+        return [row for name, row in sorted(self.by_area.items()) if row.spend > row.budget]
+
+    @property
+    def overspent_funding(self) -> Decimal:
+        """How much net spend exceeds the funding paid in (0 if it does not)."""
+        return max(-self.totals.unspent, ZERO)
+
+
+def cluster_year_figures(queryset) -> list[ClusterYear]:
+    """The cluster-years of ``queryset``, each with ``figures`` (YearFigures). Three queries.
+
+    One query for the cluster-years with their funding and carry-over (the queryset may carry other
+    annotations), one for the budget per area and one grouped pass over their entries.
+    """
+    cluster_years = list(queryset.annotate(
+        figures_allocated_cents=_cents_per_cluster_year(FundingLine, "allocated"),
+        figures_paid_cents=_cents_per_cluster_year(FundingLine, "paid"),
+        figures_committed_cents=_cents_per_cluster_year(CarryOverCommitment, "amount"),
+    ))
+    if not cluster_years:
+        return cluster_years
+    by_id: dict[int, YearFigures] = {}
+    for cy in cluster_years:
+        cy.figures = by_id[cy.pk] = YearFigures(totals=MoneyRow(
+            key=str(cy.pk), label=str(cy.year),
+            allocated=from_cents(cy.figures_allocated_cents),
+            paid=from_cents(cy.figures_paid_cents),
+            committed=from_cents(cy.figures_committed_cents),
+        ))
+
+    def area_row(figures: YearFigures, name: str) -> MoneyRow:
+        if name not in figures.by_area:
+            figures.by_area[name] = MoneyRow(key=name, label=name)
+        return figures.by_area[name]
+
+    # Every budget line and every entry belongs to an initiative, so the areas add up to the totals.
+    budgets = (
+        BudgetLine.objects.filter(cluster_year_id__in=by_id)
+        .order_by()
+        .values("cluster_year_id", "initiative__area__name")
+        .annotate(cents=cents_sum("amount"))
+    )
+    for row in budgets:
+        figures = by_id[row["cluster_year_id"]]
+        amount = from_cents(row["cents"])
+        area_row(figures, row["initiative__area__name"]).budget += amount
+        figures.totals.budget += amount
+
+    entries = (
+        Entry.objects.filter(cluster_year_id__in=by_id)
+        .order_by()
+        .values("cluster_year_id", "initiative__area__name", "cost_kind", "kind")
+        .annotate(cents=cents_sum("amount"), late=Count("pk", filter=_dated_after_the_year(cluster_years)))
+    )
+    for row in entries:
+        figures = by_id[row["cluster_year_id"]]
+        amount = from_cents(row["cents"])
+        area_row(figures, row["initiative__area__name"]).add_entries(row["kind"], amount)
+        figures.totals.add_entries(row["kind"], amount)
+        figures.cost_kind_spend[row["cost_kind"]] = (
+            figures.cost_kind_spend.get(row["cost_kind"], ZERO) + signed_amount(row["kind"], amount)
+        )
+        figures.late_entries += row["late"]
+    return cluster_years
+
+
+def _dated_after_the_year(cluster_years) -> Q:
+    """Entries booked after 31 December of their cluster-year's year (one condition per year seen)."""
+    ids_by_year: dict[int, list[int]] = {}
+    for cy in cluster_years:
+        ids_by_year.setdefault(cy.year, []).append(cy.pk)
+    condition = Q()
+    for year, ids in sorted(ids_by_year.items()):
+        condition |= Q(cluster_year_id__in=ids, booking_date__gte=datetime.date(year + 1, 1, 1))
+    return condition
