@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
+from accounts.services import cluster_year_lock
 from users.access import NOTIFY_SECRETARIAT, NOTIFY_SSU, permission_problem, role_may, users_in_scope
 from users.models import User
 
@@ -67,17 +68,13 @@ def transition_problem(*, cluster_year: ClusterYear, action: str, by: User, comm
 def cluster_year_transition(*, cluster_year: ClusterYear, action: str, by: User, comment: str = "") -> StatusChange:
     """Move the cluster-year's review status, record who/when/why, and e-mail those concerned on commit.
 
-    The row is locked (SELECT ... FOR UPDATE) and re-read before the check, so
+    The row is locked (accounts' cluster_year_lock) and re-read before the check, so
     two reviewers acting at once cannot both move it: the second sees the new
     status and is refused.
     """
     comment = comment.strip()
     with transaction.atomic():
-        locked = (
-            ClusterYear.objects.select_for_update(of=("self",))
-            .select_related("cluster__region")
-            .get(pk=cluster_year.pk)
-        )
+        locked = cluster_year_lock(cluster_year)
         problem = transition_problem(cluster_year=locked, action=action, by=by, comment=comment)
         if problem:
             # "forbidden": the role or scope never allows it; "invalid": not now (status, missing comment).
