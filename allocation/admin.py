@@ -1,5 +1,6 @@
-"""Admin for allocation rounds. A published round is read-only here too (it is frozen)."""
+"""Admin for allocation rounds. A published round is read-only here too (it is frozen); its history is shown."""
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from allocation.models import AllocationRound, ClusterWeight, MunicipalityWeight, PublishedRow, RegionKey
 
@@ -52,7 +53,7 @@ class PublishedRowInline(admin.TabularInline):
 
 
 @admin.register(AllocationRound)
-class AllocationRoundAdmin(FrozenWhenPublished, admin.ModelAdmin):
+class AllocationRoundAdmin(FrozenWhenPublished, SimpleHistoryAdmin):
     list_display = ("name", "year", "status", "pot", "municipal_pot", "regional_pot", "population_basis")
     list_filter = ("year", "status")
     search_fields = ("name", "slug")

@@ -1,7 +1,8 @@
 """Writes to allocation rounds: copy, change parameters, keys and weights, publish.
 
 A published round is frozen: every write here refuses it with a Danish message.
-Each function is keyword-only, validates with full_clean() and runs in a transaction.
+Each function is keyword-only, validates with full_clean(), runs in a transaction and
+records who made the change (``by``) in the history of every row it saves or deletes.
 """
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ from allocation.models import (
     RoundStatus,
     WithinRegionBasis,
 )
+
+
+def record_save(obj, by, **kwargs) -> None:
+    """Save and record who did it in the object's history (also outside a web request)."""
+    if by is not None:
+        obj._history_user = by
+    obj.save(**kwargs)
+
+
+def record_delete(obj, by) -> None:
+    """Delete and record who did it in the object's history."""
+    if by is not None:
+        obj._history_user = by
+    obj.delete()
 
 
 def frozen_message(round_: AllocationRound) -> str:
@@ -61,13 +76,13 @@ def round_copy(*, source: AllocationRound, name: str, by, description: str = "")
         created_by=by,
     )
     copy.full_clean()
-    copy.save()
+    record_save(copy, by)
     for key in source.region_keys.all():
-        RegionKey.objects.create(round=copy, region_id=key.region_id, key=key.key, within_region=key.within_region)
+        record_save(RegionKey(round=copy, region_id=key.region_id, key=key.key, within_region=key.within_region), by)
     for weight in source.cluster_weights.all():
-        ClusterWeight.objects.create(round=copy, cluster_id=weight.cluster_id, weight=weight.weight)
+        record_save(ClusterWeight(round=copy, cluster_id=weight.cluster_id, weight=weight.weight), by)
     for weight in source.municipality_weights.all():
-        MunicipalityWeight.objects.create(round=copy, municipality_id=weight.municipality_id, weight=weight.weight)
+        record_save(MunicipalityWeight(round=copy, municipality_id=weight.municipality_id, weight=weight.weight), by)
     return copy
 
 
@@ -88,7 +103,7 @@ def round_update(
     locked.population_basis = population_basis
     locked.reference_date = reference_date
     locked.full_clean()
-    locked.save()
+    record_save(locked, by)
     return locked
 
 
@@ -99,44 +114,54 @@ def region_keys_set(*, round_: AllocationRound, by, keys: dict, within: dict) ->
     total = sum(keys.values(), Decimal("0"))
     if total != Decimal("1"):
         raise ValidationError(f"Regionernes nøgler skal summere til præcis 1 (de summerer til {total}).")
+    current = {k.region_id: k for k in RegionKey.objects.filter(round=locked)}
     for region_id, key in keys.items():
-        obj, _ = RegionKey.objects.get_or_create(
-            round=locked, region_id=region_id, defaults={"key": key}
-        )
+        obj = current.pop(region_id, None) or RegionKey(round=locked, region_id=region_id)
+        within_region = within.get(region_id, WithinRegionBasis.POPULATION)
+        if obj.pk and (obj.key, obj.within_region) == (key, within_region):
+            continue  # unchanged: no history row
         obj.key = key
-        obj.within_region = within.get(region_id, WithinRegionBasis.POPULATION)
+        obj.within_region = within_region
         obj.full_clean()
-        obj.save()
-    RegionKey.objects.filter(round=locked).exclude(region_id__in=list(keys)).delete()
+        record_save(obj, by)
+    for obj in current.values():
+        record_delete(obj, by)
 
 
 @transaction.atomic
 def cluster_weights_set(*, round_: AllocationRound, by, weights: dict) -> None:
     """A region's own weights per cluster (cluster pk -> weight; None removes the weight)."""
     locked = _lock_draft(round_)
+    current = {w.cluster_id: w for w in ClusterWeight.objects.filter(round=locked, cluster_id__in=list(weights))}
     for cluster_id, weight in weights.items():
+        obj = current.get(cluster_id)
         if weight is None:
-            ClusterWeight.objects.filter(round=locked, cluster_id=cluster_id).delete()
+            if obj is not None:
+                record_delete(obj, by)
             continue
-        obj = ClusterWeight.objects.filter(round=locked, cluster_id=cluster_id).first() or ClusterWeight(
-            round=locked, cluster_id=cluster_id
-        )
+        if obj is not None and obj.weight == weight:
+            continue  # unchanged: no history row
+        obj = obj or ClusterWeight(round=locked, cluster_id=cluster_id)
         obj.weight = weight
         obj.full_clean()
-        obj.save()
+        record_save(obj, by)
 
 
 @transaction.atomic
 def municipality_weights_set(*, round_: AllocationRound, by, weights: dict) -> None:
     """Replace the weights per municipality (municipality pk -> weight); a missing municipality weighs 1."""
     locked = _lock_draft(round_)
-    MunicipalityWeight.objects.filter(round=locked).exclude(municipality_id__in=list(weights)).delete()
+    current = {w.municipality_id: w for w in MunicipalityWeight.objects.filter(round=locked)}
+    for municipality_id in set(current) - set(weights):
+        record_delete(current.pop(municipality_id), by)
     for municipality_id, weight in weights.items():
-        obj = MunicipalityWeight.objects.filter(round=locked, municipality_id=municipality_id).first()
+        obj = current.get(municipality_id)
+        if obj is not None and obj.weight == weight:
+            continue  # unchanged: no history row
         obj = obj or MunicipalityWeight(round=locked, municipality_id=municipality_id)
         obj.weight = weight
         obj.full_clean()
-        obj.save()
+        record_save(obj, by)
 
 
 @transaction.atomic
@@ -160,7 +185,7 @@ def round_publish(*, round_: AllocationRound, by) -> AllocationRound:
     locked.full_clean()
     try:
         with transaction.atomic():
-            locked.save()
+            record_save(locked, by)
     except IntegrityError as exc:
         raise ValidationError(f"Der er allerede en offentliggjort runde for {locked.year}.") from exc
     return locked
@@ -168,9 +193,13 @@ def round_publish(*, round_: AllocationRound, by) -> AllocationRound:
 
 @transaction.atomic
 def round_delete(*, round_: AllocationRound, by) -> None:
+    """Delete a draft with its keys and weights, each deletion recorded in its history."""
     locked = _lock_draft(round_)
     try:
         with transaction.atomic():
-            locked.delete()
+            for related in (locked.region_keys, locked.cluster_weights, locked.municipality_weights):
+                for obj in related.all():
+                    record_delete(obj, by)
+            record_delete(locked, by)
     except ProtectedError as exc:
         raise ValidationError("Runden bruges af klyngeregnskaber og kan ikke slettes.") from exc

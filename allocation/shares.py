@@ -7,7 +7,8 @@ Klynge Syd's share first, Klynge By the complement). The shares are never
 assumed (no silent 50/50): until derived or set they are unknown.
 
 `shares_save` is the one place this app writes `Membership.funding_share`
-(a geography field): it validates (each 0..1, summing to exactly 1) and saves.
+(a geography field): it validates (each 0..1, summing to exactly 1), saves, and
+records who set the share in the membership's history.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from allocation.services import record_save
 from geography.models import (
     FUNDING_KINDS,
     ClusterFundingPopulation,
@@ -142,8 +144,11 @@ def derive_shares(year: int, reference_date) -> ShareDerivation:
 
 
 @transaction.atomic
-def shares_save(*, year: int, shares: dict[int, Decimal], changes=None) -> list[str]:
-    """Save a shared funder's shares (membership pk -> share); each 0..1, per municipality exactly 1."""
+def shares_save(*, year: int, shares: dict[int, Decimal], by, changes=None) -> list[str]:
+    """Save a shared funder's shares (membership pk -> share); each 0..1, per municipality exactly 1.
+
+    ``by`` (the acting user, or None for a command without one) is recorded in the history.
+    """
     memberships = {
         m.pk: m
         for m in Membership.objects.select_for_update()
@@ -173,7 +178,7 @@ def shares_save(*, year: int, shares: dict[int, Decimal], changes=None) -> list[
             if m.funding_share != value:
                 m.funding_share = value
                 m.full_clean()
-                m.save(update_fields=["funding_share"])
+                record_save(m, by, update_fields=["funding_share"])
                 line = f"opdateret finansieringsandel {year} {name} i {m.cluster}: {value}"
                 lines.append(line)
                 if changes is not None:

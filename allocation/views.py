@@ -171,7 +171,8 @@ def round_shares(request, slug):
         else:
             try:
                 lines = shares_save(
-                    year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares}
+                    year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares},
+                    by=request.user,
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))

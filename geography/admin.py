@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from geography.models import (
     Cluster,
@@ -65,7 +66,7 @@ class ClusterListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ("year", "cluster", "municipality", "kind", "table2_mark", "funding_share")
     list_filter = ("year", "kind", "cluster__region", ClusterListFilter)
     search_fields = ("municipality__name", "cluster__name", "municipality__code")

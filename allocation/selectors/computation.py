@@ -194,7 +194,7 @@ def compute(comp: Computation) -> Computation:
             f"{names}s fordeling mellem klyngerne er ukendt for {round_.year}: den er hverken afledt eller "
             "angivet, og der antages ikke en fordeling (ingen 50/50). Bidraget pr. kommune vises derfor ikke "
             "for de klynger, kommunen finansierer. Afled andelene med: "
-            f"python manage.py allocate {round_.year} --derive-shares"
+            f"python manage.py allocate {round_.year} --derive-shares --user BRUGERNAVN"
         )
 
     cluster_populations = None

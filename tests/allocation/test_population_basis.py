@@ -13,6 +13,7 @@ from allocation.shares import derive_shares, shares_save
 from geography.models import Membership, MembershipKind, MunicipalityPopulation
 from tests.allocation.synthetic import KOEBENHAVN, load_synthetic_quarter
 from tests.conftest import get_cluster
+from users.models import Role
 
 D = Decimal
 
@@ -58,7 +59,7 @@ def test_derived_shares_from_funding_populations(quarter):
 @pytest.mark.django_db
 def test_both_population_bases_give_the_same_allocation(quarter):
     derivation = derive_shares(2022, "2022-01-01")
-    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares})
+    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares}, by=None)
     official = AllocationRound.objects.get(slug="2022")
     by_funding = compute_round(official)
     scenario = services.round_copy(source=official, name="Syntetisk: kommunernes indbyggertal", by=None)
@@ -76,7 +77,7 @@ def test_both_population_bases_give_the_same_allocation(quarter):
 @pytest.mark.django_db
 def test_allocate_municipalities_csv(quarter, capsys):
     derivation = derive_shares(2022, "2022-01-01")
-    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares})
+    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares}, by=None)
     call_command("allocate", "2022", "--municipalities", "--csv")
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert list(rows[0]) == ["code", "name", "region", "cluster", "population", "funding_share", "amount_kr"]
@@ -107,25 +108,46 @@ def test_allocate_municipalities_with_unknown_shares_says_so(quarter):
 
 
 @pytest.mark.django_db
-def test_allocate_derive_shares_command(quarter, capsys):
-    call_command("allocate", "2022", "--derive-shares")
+def test_allocate_derive_shares_command(quarter, capsys, make_user):
+    admin = make_user(Role.ADMIN, username="kortansvarlig")
+    call_command("allocate", "2022", "--derive-shares", "--user", "kortansvarlig")
     out = capsys.readouterr().out
     assert "2 andele ændret (2022K1)" in out
     shares = shared_memberships()
     assert shares["Klynge Syd"].funding_share + shares["Klynge By"].funding_share == 1
+    # the history names who set each share
+    for membership in shares.values():
+        latest = membership.history.latest()
+        assert (latest.history_type, latest.history_user, latest.funding_share) == (
+            "~", admin, membership.funding_share
+        )
+
+
+@pytest.mark.django_db
+def test_allocate_derive_shares_acts_only_as_a_named_administrator(quarter, make_user):
+    make_user(Role.NATIONAL, username="analytiker")
+    with pytest.raises(CommandError, match="--user BRUGERNAVN"):
+        call_command("allocate", "2022", "--derive-shares")
+    with pytest.raises(CommandError, match="ingen bruger «ukendt»"):
+        call_command("allocate", "2022", "--derive-shares", "--user", "ukendt")
+    with pytest.raises(CommandError, match="«analytiker» må ikke ændre fordelingen"):
+        call_command("allocate", "2022", "--derive-shares", "--user", "analytiker")
+    assert all(m.funding_share is None for m in shared_memberships().values())
 
 
 @pytest.mark.django_db
 def test_shares_save_refuses_shares_not_summing_to_one(ref):
     shares = shared_memberships()
     with pytest.raises(Exception, match="summere til præcis 1"):
-        shares_save(year=2022, shares={shares["Klynge Syd"].pk: D("0.5"), shares["Klynge By"].pk: D("0.4")})
+        shares_save(
+            year=2022, shares={shares["Klynge Syd"].pk: D("0.5"), shares["Klynge By"].pk: D("0.4")}, by=None
+        )
 
 
 @pytest.mark.django_db
 def test_startup_contributions_per_municipality_with_quarter(quarter):
     derivation = derive_shares(2022, "2022-01-01")
-    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares})
+    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares}, by=None)
     klynge_by = get_cluster(1084, "Klynge By")
     lines = startup_contributions(klynge_by, 2022)
     assert [line.party_kind for line in lines] == ["municipality", "municipality", "region"]
@@ -137,7 +159,7 @@ def test_startup_contributions_per_municipality_with_quarter(quarter):
 @pytest.mark.django_db
 def test_municipality_weight_scenario_moves_money_to_the_weighted(quarter):
     derivation = derive_shares(2022, "2022-01-01")
-    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares})
+    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares}, by=None)
     official = AllocationRound.objects.get(slug="2022")
     scenario = services.round_copy(source=official, name="Syntetisk sundhedsindeks", by=None)
     scenario = services.round_update(

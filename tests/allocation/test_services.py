@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from allocation import services
-from allocation.models import AllocationRound, ClusterWeight, RegionKey
+from allocation.models import AllocationRound, ClusterWeight, MunicipalityWeight, RegionKey
 from allocation.selectors import compare, compute_round
+from geography.models import Municipality
 from tests.conftest import get_cluster
 from users.models import Role
 
@@ -101,3 +102,61 @@ def test_region_own_weights_and_comparison(official, analyst):
     assert by_name[("region_subtotal", "Syddanmark", "")].difference("region_kr") == 0
     assert by_name[("total", "", "")].difference("total_kr") == 0
     assert by_name[("cluster", "Hovedstaden", "Bornholm")].difference("total_kr") == 0
+
+
+@pytest.mark.django_db
+def test_every_write_leaves_a_history_row_naming_the_user(official, make_user):
+    admin = make_user(Role.ADMIN, username="fordeler")
+    copy = services.round_copy(source=official, name="Historik", by=admin)
+    created = copy.history.get()
+    assert (created.history_type, created.history_user, created.name) == ("+", admin, "Historik")
+    assert {(k.history_type, k.history_user_id) for k in RegionKey.history.filter(round_id=copy.pk)} == {
+        ("+", admin.pk)
+    }
+
+    services.round_update(
+        round_=copy, by=admin, name="Historik 90 mio.", description="", pot=D(90_000_000),
+        municipal_pot=D(45_000_000), population_basis="funding_population", reference_date=copy.reference_date,
+    )
+    changed = copy.history.latest()
+    assert (changed.history_type, changed.history_user, changed.pot) == ("~", admin, D(90_000_000))
+
+    keys = dict(RegionKey.objects.filter(round=copy).values_list("region_id", "key"))
+    first, second = sorted(keys)[:2]
+    keys[first], keys[second] = keys[first] + D("0.01"), keys[second] - D("0.01")
+    services.region_keys_set(round_=copy, by=admin, keys=keys, within={})
+    moved = RegionKey.objects.get(round=copy, region_id=first).history.latest()
+    assert (moved.history_type, moved.history_user, moved.key) == ("~", admin, keys[first])
+    untouched = RegionKey.objects.exclude(region_id__in=[first, second]).filter(round=copy).first()
+    assert untouched.history.count() == 1  # an unchanged key gets no history row
+
+    cluster = get_cluster(1084, "Bornholm")
+    services.cluster_weights_set(round_=copy, by=admin, weights={cluster.pk: D("2")})
+    services.cluster_weights_set(round_=copy, by=admin, weights={cluster.pk: None})
+    assert [(h.history_type, h.history_user, h.weight) for h in ClusterWeight.history.filter(round_id=copy.pk)
+            .order_by("history_date", "history_id")] == [("+", admin, D("2")), ("-", admin, D("2"))]
+
+    municipality = Municipality.objects.get(code=400)
+    services.municipality_weights_set(round_=copy, by=admin, weights={municipality.pk: D("1.5")})
+    services.municipality_weights_set(round_=copy, by=admin, weights={})
+    assert [(h.history_type, h.history_user) for h in MunicipalityWeight.history.filter(round_id=copy.pk)
+            .order_by("history_date", "history_id")] == [("+", admin), ("-", admin)]
+
+    pk = copy.pk
+    services.round_delete(round_=copy, by=admin)
+    assert not AllocationRound.objects.filter(pk=pk).exists()
+    gone = AllocationRound.history.filter(id=pk).latest()
+    assert (gone.history_type, gone.history_user) == ("-", admin)
+    assert set(RegionKey.history.filter(round_id=pk, history_type="-").values_list("history_user_id", flat=True)) \
+        == {admin.pk}
+
+
+@pytest.mark.django_db
+def test_publishing_is_recorded_with_the_user(official, make_user):
+    admin = make_user(Role.ADMIN, username="offentliggoerer")
+    copy = services.round_copy(source=official, name="Scenarie 2023", by=admin)
+    AllocationRound.objects.filter(pk=copy.pk).update(year=2023)  # synthetic: a round for another year
+    copy.refresh_from_db()
+    services.round_publish(round_=copy, by=admin)
+    published = copy.history.latest()
+    assert (published.history_type, published.history_user, published.status) == ("~", admin, "published")

@@ -74,6 +74,10 @@ def test_shares_page_shows_unknown_then_derived(national, admin_user, client_for
     assert response.status_code == 302
     shares = Membership.objects.filter(year=2022, kind="shared_funding").values_list("funding_share", flat=True)
     assert sum(shares) == 1 and None not in shares
+    # each share's history names the administrator who saved it
+    for membership in Membership.objects.filter(year=2022, kind="shared_funding"):
+        latest = membership.history.latest()
+        assert (latest.history_user, latest.funding_share) == (admin_user, membership.funding_share)
 
 
 @pytest.mark.django_db
@@ -93,6 +97,7 @@ def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
     scenario = AllocationRound.objects.get(name="Scenarie 90 mio.")
     assert response.status_code == 302 and scenario.status == "draft" and scenario.based_on.slug == "2022"
     assert RegionKey.objects.filter(round=scenario).count() == 5
+    assert scenario.history.get().history_user == admin_user  # the view passes the user on
 
     edit = reverse("allocation:round_edit", args=[scenario.slug])
     bad = c.post(edit, {"name": "x", "pot": "90.000.000", "municipal_pot": "0.5",
@@ -115,6 +120,7 @@ def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
     assert "Nøglerne skal summere til præcis 1; de summerer til 1,1" in refused.content.decode()
     data[f"key_{regions[0].region_id}"] = "0,2"
     assert c.post(keys_url, data).status_code == 302
+    assert {k.history.latest().history_user for k in RegionKey.objects.filter(round=scenario)} == {admin_user}
 
     compare = c.get(reverse("allocation:round_compare") + f"?a=2022&b={scenario.slug}").content.decode()
     assert "Forskel = B − A" in compare
@@ -179,7 +185,7 @@ def test_query_counts_do_not_grow_with_municipalities(page, national, client_for
     c = client_for(national)
     load_synthetic_quarter(tmp_path)
     derivation = derive_shares(2022, "2022-01-01")
-    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares})
+    shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares}, by=None)
     url_for, expected = PAGES[page]
     url = url_for()
     with django_assert_num_queries(expected):
@@ -212,3 +218,5 @@ def test_admin_shows_the_published_round_read_only(make_user, client_for, tmp_pa
     page = c.get(reverse("admin:allocation_allocationround_change", args=[official.pk]))
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()  # frozen: no save button
+    history = c.get(reverse("admin:allocation_allocationround_history", args=[official.pk]))
+    assert history.status_code == 200 and official.name in history.content.decode()

@@ -1,8 +1,22 @@
-"""Shared by the allocation commands: pick the round of a year."""
+"""Shared by the allocation commands: pick the round of a year, and the user a write acts as."""
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from allocation.models import AllocationRound
 from allocation.selectors import published_round
+from users.access import can_manage_allocation
+
+
+def acting_user(username: str | None):
+    """The user named by --user, who must exist and may manage the allocation (users.access)."""
+    if not username:
+        raise CommandError("Angiv den bruger, der ændrer fordelingen, med --user BRUGERNAVN.")
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"Der er ingen bruger «{username}».")
+    if not can_manage_allocation(user):
+        raise CommandError(f"«{username}» må ikke ændre fordelingen; kun administratorer må.")
+    return user
 
 
 def pick_round(year: int, slug: str | None) -> AllocationRound:

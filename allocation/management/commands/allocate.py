@@ -1,4 +1,4 @@
-"""python manage.py allocate 2022 [--csv] [--municipalities] [--round SLUG] [--derive-shares]"""
+"""python manage.py allocate 2022 [--csv] [--municipalities] [--round SLUG] [--derive-shares --user USERNAME]"""
 import csv
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from allocation.selectors import compute_round
 from allocation.shares import derive_shares, shares_save
 from klyngeportal.formats import format_number
 
-from ._common import pick_round
+from ._common import acting_user, pick_round
 
 
 class Command(BaseCommand):
@@ -24,11 +24,15 @@ class Command(BaseCommand):
             "--derive-shares", action="store_true",
             help="afled og gem Københavns andele af klyngerne fra det indlæste kvartal",
         )
+        parser.add_argument(
+            "--user", dest="username",
+            help="brugeren, der gemmer andelene (kræves med --derive-shares; en administrator)",
+        )
 
-    def handle(self, *args, year, slug, as_csv, municipalities, derive_shares, **options):
+    def handle(self, *args, year, slug, as_csv, municipalities, derive_shares, username=None, **options):
         round_ = pick_round(year, slug)
         if derive_shares:
-            self._derive(round_)
+            self._derive(round_, by=acting_user(username))
             return
         comp = compute_round(round_)
         if municipalities:
@@ -63,7 +67,7 @@ class Command(BaseCommand):
             "Afrundet til hele kroner efter største rest: kolonnerne summerer præcis til puljerne."
         )
 
-    def _derive(self, round_):
+    def _derive(self, round_, *, by):
         derivation = derive_shares(round_.year, round_.reference_date)
         if derivation.problems:
             raise CommandError(" ".join(derivation.problems))
@@ -71,7 +75,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Ingen delt finansiering (*) i {round_.year}.")
             return
         try:
-            lines = shares_save(year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares})
+            lines = shares_save(
+                year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares}, by=by
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         for d in derivation.shares:
