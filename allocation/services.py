@@ -3,12 +3,14 @@
 A published round is frozen: every write here refuses it with a Danish message.
 Each function is keyword-only, validates with full_clean(), runs in a transaction and
 records who made the change (``by``) in the history of every row it saves or deletes.
+Each re-checks that ``by`` may do it (``users.access``); ``by=None`` is a command or the
+reference data acting without a user.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -22,6 +24,21 @@ from allocation.models import (
     RoundStatus,
     WithinRegionBasis,
 )
+from users.access import can_manage_allocation, can_publish_allocation
+
+MANAGE_REFUSAL = "Kun administratorer kan arbejde med scenarier og Københavns andele."
+PUBLISH_REFUSAL = "Kun administratorer kan offentliggøre en runde."
+
+
+def require_manage(by) -> None:
+    """Refuse (PermissionDenied with the Danish reason) a user who may not change the allocation."""
+    if by is not None and not can_manage_allocation(by):
+        raise PermissionDenied(MANAGE_REFUSAL)
+
+
+def require_publish(by) -> None:
+    if by is not None and not can_publish_allocation(by):
+        raise PermissionDenied(PUBLISH_REFUSAL)
 
 
 def record_save(obj, by, **kwargs) -> None:
@@ -61,6 +78,7 @@ def _unique_slug(name: str, year: int) -> str:
 @transaction.atomic
 def round_copy(*, source: AllocationRound, name: str, by, description: str = "") -> AllocationRound:
     """A draft copy of a round with its keys and weights (not its published table)."""
+    require_manage(by)
     copy = AllocationRound(
         year=source.year,
         name=name,
@@ -92,6 +110,7 @@ def round_update(
     population_basis: str, reference_date,
 ) -> AllocationRound:
     """Change a draft's name, pot, split and population basis; the regional pot is the rest of the pot."""
+    require_manage(by)
     locked = _lock_draft(round_)
     if municipal_pot > pot:
         raise ValidationError({"municipal_pot": "Den kommunale andel kan ikke være større end puljen."})
@@ -110,6 +129,7 @@ def round_update(
 @transaction.atomic
 def region_keys_set(*, round_: AllocationRound, by, keys: dict, within: dict) -> None:
     """Set each region's block-grant key (summing to exactly 1) and how it splits within the region."""
+    require_manage(by)
     locked = _lock_draft(round_)
     total = sum(keys.values(), Decimal("0"))
     if total != Decimal("1"):
@@ -131,6 +151,7 @@ def region_keys_set(*, round_: AllocationRound, by, keys: dict, within: dict) ->
 @transaction.atomic
 def cluster_weights_set(*, round_: AllocationRound, by, weights: dict) -> None:
     """A region's own weights per cluster (cluster pk -> weight; None removes the weight)."""
+    require_manage(by)
     locked = _lock_draft(round_)
     current = {w.cluster_id: w for w in ClusterWeight.objects.filter(round=locked, cluster_id__in=list(weights))}
     for cluster_id, weight in weights.items():
@@ -150,6 +171,7 @@ def cluster_weights_set(*, round_: AllocationRound, by, weights: dict) -> None:
 @transaction.atomic
 def municipality_weights_set(*, round_: AllocationRound, by, weights: dict) -> None:
     """Replace the weights per municipality (municipality pk -> weight); a missing municipality weighs 1."""
+    require_manage(by)
     locked = _lock_draft(round_)
     current = {w.municipality_id: w for w in MunicipalityWeight.objects.filter(round=locked)}
     for municipality_id in set(current) - set(weights):
@@ -169,6 +191,7 @@ def round_publish(*, round_: AllocationRound, by) -> AllocationRound:
     """Publish a draft: it becomes the year's allocation and is frozen. Only one published round per year."""
     from allocation.selectors import compute_round
 
+    require_publish(by)
     locked = _lock_draft(round_)
     other = AllocationRound.objects.filter(year=locked.year, status=RoundStatus.PUBLISHED).exclude(pk=locked.pk)
     if other.exists():
@@ -194,6 +217,7 @@ def round_publish(*, round_: AllocationRound, by) -> AllocationRound:
 @transaction.atomic
 def round_delete(*, round_: AllocationRound, by) -> None:
     """Delete a draft with its keys and weights, each deletion recorded in its history."""
+    require_manage(by)
     locked = _lock_draft(round_)
     try:
         with transaction.atomic():

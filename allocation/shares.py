@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from allocation.services import record_save
+from allocation.services import record_save, require_manage
 from geography.models import (
     FUNDING_KINDS,
     ClusterFundingPopulation,
@@ -147,8 +147,9 @@ def derive_shares(year: int, reference_date) -> ShareDerivation:
 def shares_save(*, year: int, shares: dict[int, Decimal], by, changes=None) -> list[str]:
     """Save a shared funder's shares (membership pk -> share); each 0..1, per municipality exactly 1.
 
-    ``by`` (the acting user, or None for a command without one) is recorded in the history.
+    ``by`` (the acting user, or None for a command without one) is re-checked and recorded in the history.
     """
+    require_manage(by)
     memberships = {
         m.pk: m
         for m in Membership.objects.select_for_update()

@@ -37,7 +37,7 @@ def _round_or_404(slug: str) -> AllocationRound:
 
 def _require_manage(user):
     if not can_manage_allocation(user):
-        raise PermissionDenied("Kun nationale brugere og administratorer kan arbejde med scenarier.")
+        raise PermissionDenied(services.MANAGE_REFUSAL)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -308,7 +308,7 @@ def round_municipality_weights(request, slug):
 def round_publish(request, slug):
     round_ = _round_or_404(slug)
     if not can_publish_allocation(request.user):
-        raise PermissionDenied("Kun administratorer kan offentliggøre en runde.")
+        raise PermissionDenied(services.PUBLISH_REFUSAL)
     refused = _draft_or_refuse(request, round_)
     if refused:
         return refused

@@ -2,11 +2,12 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from allocation import services
 from allocation.models import AllocationRound, ClusterWeight, MunicipalityWeight, RegionKey
 from allocation.selectors import compare, compute_round
+from allocation.shares import shares_save
 from geography.models import Municipality
 from tests.conftest import get_cluster
 from users.models import Role
@@ -20,64 +21,65 @@ def official(ref):
 
 
 @pytest.fixture
-def analyst(make_user):
-    return make_user(Role.NATIONAL, username="analytiker")
+def planner(make_user):
+    """Scenarios are made by administrators (users.access.can_manage_allocation)."""
+    return make_user(Role.ADMIN, username="fordelingsansvarlig")
 
 
 @pytest.mark.django_db
-def test_published_round_refuses_every_change(official, analyst):
+def test_published_round_refuses_every_change(official, planner):
     message = "er offentliggjort og dermed låst"
     with pytest.raises(ValidationError, match=message):
         services.round_update(
-            round_=official, by=analyst, name="x", description="", pot=D(1), municipal_pot=D(1),
+            round_=official, by=planner, name="x", description="", pot=D(1), municipal_pot=D(1),
             population_basis="funding_population", reference_date=official.reference_date,
         )
     with pytest.raises(ValidationError, match=message):
-        services.region_keys_set(round_=official, by=analyst, keys={}, within={})
+        services.region_keys_set(round_=official, by=planner, keys={}, within={})
     with pytest.raises(ValidationError, match=message):
-        services.municipality_weights_set(round_=official, by=analyst, weights={})
+        services.municipality_weights_set(round_=official, by=planner, weights={})
     with pytest.raises(ValidationError, match=message):
-        services.round_delete(round_=official, by=analyst)
+        services.round_delete(round_=official, by=planner)
     official.refresh_from_db()
     assert official.pot == D(80_000_000)
 
 
 @pytest.mark.django_db
-def test_copy_then_publish_freezes_the_draft(official, analyst):
-    copy = services.round_copy(source=official, name="Scenarie 2023", by=analyst)
-    assert (copy.status, copy.created_by, copy.based_on) == ("draft", analyst, official)
+def test_copy_then_publish_freezes_the_draft(official, planner):
+    copy = services.round_copy(source=official, name="Scenarie 2023", by=planner)
+    assert (copy.status, copy.created_by, copy.based_on) == ("draft", planner, official)
     AllocationRound.objects.filter(pk=copy.pk).update(year=2023)  # synthetic: a round for another year
     copy.refresh_from_db()
-    services.round_publish(round_=copy, by=analyst)
+    services.round_publish(round_=copy, by=planner)
     copy.refresh_from_db()
-    assert copy.status == "published" and copy.published_by == analyst and copy.published_at
+    assert copy.status == "published" and copy.published_by == planner and copy.published_at
     with pytest.raises(ValidationError, match="låst"):
-        services.cluster_weights_set(round_=copy, by=analyst, weights={})
+        services.cluster_weights_set(round_=copy, by=planner, weights={})
 
 
 @pytest.mark.django_db
-def test_only_one_published_round_per_year(official, analyst):
-    copy = services.round_copy(source=official, name="Endnu en 2022", by=analyst)
+def test_only_one_published_round_per_year(official, planner):
+    copy = services.round_copy(source=official, name="Endnu en 2022", by=planner)
     with pytest.raises(ValidationError, match="allerede en offentliggjort runde for 2022"):
-        services.round_publish(round_=copy, by=analyst)
+        services.round_publish(round_=copy, by=planner)
 
 
 @pytest.mark.django_db
-def test_keys_must_sum_to_one(official, analyst):
-    copy = services.round_copy(source=official, name="Nøgler", by=analyst)
+def test_keys_must_sum_to_one(official, planner):
+    copy = services.round_copy(source=official, name="Nøgler", by=planner)
     keys = dict(RegionKey.objects.filter(round=copy).values_list("region_id", "key"))
     first = next(iter(keys))
     keys[first] += D("0.000000001")
     with pytest.raises(ValidationError, match="summere til præcis 1"):
-        services.region_keys_set(round_=copy, by=analyst, keys=keys, within={})
+        services.region_keys_set(round_=copy, by=planner, keys=keys, within={})
 
 
 @pytest.mark.django_db
-def test_region_own_weights_and_comparison(official, analyst):
-    copy = services.round_copy(source=official, name="Syddanmark efter egne vægte", by=analyst)
+def test_region_own_weights_and_comparison(official, planner):
+    copy = services.round_copy(source=official, name="Syddanmark efter egne vægte", by=planner)
     syd = RegionKey.objects.get(round=copy, region__name="Syddanmark")
     keys = dict(RegionKey.objects.filter(round=copy).values_list("region_id", "key"))
-    services.region_keys_set(round_=copy, by=analyst, keys=keys, within={syd.region_id: "weights"})
+    services.region_keys_set(round_=copy, by=planner, keys=keys, within={syd.region_id: "weights"})
     # synthetic weights: the published Syddanmark cells, as if the region had set them
     weights = {
         get_cluster(1083, "Sydvestjysk Klynge").pk: D("1657254"),
@@ -85,7 +87,7 @@ def test_region_own_weights_and_comparison(official, analyst):
         get_cluster(1083, "Sønderjysk Klynge").pk: D("1628090"),
         get_cluster(1083, "Fynsklyngen").pk: D("3216985"),
     }
-    services.cluster_weights_set(round_=copy, by=analyst, weights=weights)
+    services.cluster_weights_set(round_=copy, by=planner, weights=weights)
     assert ClusterWeight.objects.filter(round=copy).count() == 4
     a, b = compute_round(official), compute_round(copy)
     assert b.error is None
@@ -160,3 +162,23 @@ def test_publishing_is_recorded_with_the_user(official, make_user):
     services.round_publish(round_=copy, by=admin)
     published = copy.history.latest()
     assert (published.history_type, published.history_user, published.status) == ("~", admin, "published")
+
+
+@pytest.mark.django_db
+def test_services_refuse_a_user_who_may_not_change_the_allocation(official, planner, make_user):
+    national = make_user(Role.NATIONAL, username="analytiker")
+    draft = services.round_copy(source=official, name="Kladde", by=planner)
+    rounds_before, keys_before = AllocationRound.history.count(), RegionKey.history.count()
+    with pytest.raises(PermissionDenied, match="Kun administratorer kan arbejde med scenarier"):
+        services.round_copy(source=official, name="Ikke tilladt", by=national)
+    with pytest.raises(PermissionDenied, match="Kun administratorer kan arbejde med scenarier"):
+        services.region_keys_set(round_=draft, by=national, keys={}, within={})
+    with pytest.raises(PermissionDenied, match="Kun administratorer kan arbejde med scenarier"):
+        services.round_delete(round_=draft, by=national)
+    with pytest.raises(PermissionDenied, match="Kun administratorer kan offentliggøre"):
+        services.round_publish(round_=draft, by=national)
+    with pytest.raises(PermissionDenied, match="Københavns andele"):
+        shares_save(year=2022, shares={}, by=national)
+    assert (AllocationRound.history.count(), RegionKey.history.count()) == (rounds_before, keys_before)
+    assert not AllocationRound.objects.filter(name="Ikke tilladt").exists()
+    assert RegionKey.objects.filter(round=draft).count() == 5
