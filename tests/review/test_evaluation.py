@@ -115,6 +115,24 @@ def test_evaluation_form_and_decision_over_http(world, client_for):
     assert SpreadingDecision.objects.count() == 1
 
 
+def test_saved_evaluation_and_decision_say_so_after_the_redirect(world, client_for):
+    sek, ssu = client_for(world.users["secretariat_a"]), client_for(world.users["ssu_a"])
+    url = reverse("review:evaluation_edit", args=[world.init_a.pk, 2022])
+    response = sek.post(url, {**FIVE, "status": "completed", "result": "Syntetisk: det virkede."}, follow=True)
+    assert response.redirect_chain == [(Evaluation.objects.get().get_absolute_url(), 302)]
+    assert "Evalueringen af «Syntetisk akutteam Aarhus» er gemt." in response.content.decode()
+    detail = Evaluation.objects.get().get_absolute_url()
+    response = ssu.post(detail, {"decision": "recommended", "reasons": "   "})
+    assert response.status_code == 200  # the form again, with the reason asked for
+    assert 'name="reasons"' in response.content.decode()
+    assert "Dette felt er påkrævet." in response.content.decode()
+    assert not SpreadingDecision.objects.exists()
+    response = ssu.post(detail, {"decision": "recommended", "reasons": "Syntetisk: klar effekt."}, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert "Beslutningen om udbredelse er gemt." in response.content.decode()
+    assert SpreadingDecision.objects.count() == 1
+
+
 @pytest.fixture
 def collection(world):
     """Three synthetic evaluations: Aarhus recommended, Randers without a decision, Bornholm not recommended."""
