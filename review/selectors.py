@@ -89,7 +89,7 @@ class RegionOverview:
 
 
 def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
-    """All clusters of the region the user may see, with the year's figures and warnings (6 queries)."""
+    """All clusters of the region the user may see, with the year's figures and warnings (5 queries)."""
     clusters = list(account_clusters(user).filter(region=region).order_by("name"))
     cluster_years = {
         cy.cluster_id: cy
@@ -208,7 +208,7 @@ class Inbox:
 
 
 def inbox_for(user: User) -> Inbox:
-    """What needs the user now: the parts ``users.access.inbox_sections`` gives its role (at most 5 queries)."""
+    """What needs the user now: the parts ``users.access.inbox_sections`` gives its role (at most 6 queries)."""
     sections = inbox_sections(user)
     to_review = returned = ClusterYear.objects.none()
     evaluations_due = Initiative.objects.none()
