@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from klyngeportal import views
+from users import views as user_views
 
 admin.site.site_header = "Klyngeportal – administration"
 admin.site.site_title = "Klyngeportal"
@@ -13,6 +14,14 @@ urlpatterns = [
     path("sundhed/", views.health, name="health"),
     path("log-ind/", auth_views.LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Glemt adgangskode?": Django's reset by e-mail with the Danish templates of templates/registration.
+    path("adgangskode/glemt/", user_views.PasswordResetView.as_view(), name="password_reset"),
+    path("adgangskode/glemt/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "adgangskode/ny/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("adgangskode/ny/gemt/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("geografi/", include("geography.urls")),
     path("fordeling/", include("allocation.urls")),
     path("regnskab/", include("accounts.urls")),

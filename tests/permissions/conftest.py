@@ -12,8 +12,11 @@ from django.db import connection, transaction
 from tests.conftest import ensure_reference_data
 from tests.factories import build_world
 
-# Tables whose changes are not data changes: sessions come and go with logins.
-IGNORED_TABLES = {"django_session"}
+# Tables whose changes are not data changes: sessions come and go with logins, and django-axes
+# records every login (and every failed one) in its own tables.
+IGNORED_TABLES = {
+    "django_session", "axes_accessattempt", "axes_accessattemptexpiration", "axes_accessfailurelog", "axes_accesslog",
+}
 # Columns that change by merely logging in.
 IGNORED_COLUMNS = {"last_login"}
 

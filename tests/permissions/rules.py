@@ -194,6 +194,29 @@ RULES: dict[str, Rule] = {
         ),
         note="Log ud kun med POST.",
     ),
+    # "Glemt adgangskode?": open to everyone, logged in or not; nothing in the database changes
+    # (the e-mail is the only effect, and an empty form sends none).
+    "password_reset": Rule(
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post=per_role(OK, OK, OK, OK, OK, OK, OK),
+        note="En tom formular vises igen med fejl; der sendes intet.",
+    ),
+    "password_reset_done": Rule(
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post=per_role(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    "password_reset_confirm": Rule(
+        # A link with a junk user and token: the page says the link does not work, and nothing changes.
+        kwargs=lambda w: {"uidb64": "MTIzNDU2Nzg5", "token": "ugyldig-noegle"},
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post_data=lambda w: {"new_password1": "Syntetisk-ny-kode-42", "new_password2": "Syntetisk-ny-kode-42"},
+        note="Et ugyldigt link ændrer ingen adgangskode.",
+    ),
+    "password_reset_complete": Rule(
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post=per_role(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
     "admin:index": Rule(
         get=per_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
         post=per_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
