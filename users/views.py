@@ -12,7 +12,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict:
-        return {"site_url": settings.SITE_URL}
+        # SITE_URL comes with issue 11 (the e-mails of the review); until it is set, the request's host.
+        return {"site_url": getattr(settings, "SITE_URL", "")}
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
