@@ -152,7 +152,7 @@ def shares_save(*, year: int, shares: dict[int, Decimal], by, changes=None) -> l
     require_manage(by)
     memberships = {
         m.pk: m
-        for m in Membership.objects.select_for_update()
+        for m in Membership.objects.select_for_update(of=("self",))
         .filter(year=year, kind=MembershipKind.SHARED_FUNDING)
         .select_related("municipality", "cluster__region")
     }
