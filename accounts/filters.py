@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.forms import DanishDateInput, party_choices
 from accounts.models import CostKind, Entry, EntryKind, Initiative, InitiativeArea
+from accounts.parties import Party, PartyKeyError
 
 
 class EntryFilter(django_filters.FilterSet):
@@ -36,15 +37,15 @@ class EntryFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
         # Only the initiatives running in the cluster-year's year: the dropdown stays the same size as years pass.
-        self.filters["initiative"].queryset = Initiative.objects.filter(
-            cluster_id=cluster_year.cluster_id, first_year__lte=cluster_year.year, last_year__gte=cluster_year.year,
-        ).order_by("name")
+        self.filters["initiative"].queryset = (
+            Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year).order_by("name")
+        )
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]
 
     def filter_party(self, queryset, name, value):
-        kind, _, pk = value.partition(":")
-        if kind == "r":
-            return queryset.filter(party_kind="region", region_id=pk)
-        if kind == "m":
-            return queryset.filter(party_kind="municipality", municipality_id=pk)
-        return queryset
+        """A party key ('m:12', 'r:3'); a malformed key matches nothing."""
+        try:
+            party = Party.from_key(value)
+        except PartyKeyError:
+            return queryset.none()
+        return queryset.filter(**party.lookup())

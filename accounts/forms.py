@@ -4,8 +4,7 @@ The forms only parse and check input; every write goes through accounts.services
 """
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
@@ -18,35 +17,18 @@ from accounts.models import (
     InitiativeStatus,
     PartyKind,
 )
-from klyngeportal.formats import format_number
-
-# 1.234,50 / 1234,50 / 1 234,50 / 1234 (kr.) ; a dot is only a thousands separator.
-_GROUPED = re.compile(r"^-?\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$")
-_PLAIN = re.compile(r"^-?\d+(?:,\d+)?$")
-
-
-def parse_danish_decimal(text: str) -> Decimal:
-    """Parse «1.234,50» as 1234.50; raise ValueError with a Danish message otherwise."""
-    raw = (text or "").strip().replace("\u00a0", " ")
-    raw = re.sub(r"\s*kr\.?$", "", raw, flags=re.IGNORECASE).strip()
-    if _GROUPED.match(raw):
-        normal = raw.replace(".", "").replace(" ", "").replace(",", ".")
-    elif _PLAIN.match(raw):
-        normal = raw.replace(",", ".")
-    elif re.match(r"^-?\d+\.\d{1,2}$", raw):
-        raise ValueError(f"«{text}»: brug komma som decimaltegn, fx 1.234,50.")
-    else:
-        raise ValueError(f"«{text}» er ikke et beløb. Skriv fx 1.234,50.")
-    try:
-        return Decimal(normal)
-    except InvalidOperation as exc:
-        raise ValueError(f"«{text}» er ikke et beløb. Skriv fx 1.234,50.") from exc
+from accounts.parties import Party, PartyKeyError
+from klyngeportal.formats import CENT, NumberMode, NumberProblem, format_number, parse_danish_number
 
 
 class DanishMoneyField(forms.CharField):
-    """An amount in kroner with decimal comma (1.234,50); at most two decimals."""
+    """An amount in kroner with decimal comma (1.234,50); at most two decimals.
 
-    def __init__(self, *, min_value: Decimal | None = Decimal("0.01"), **kwargs):
+    Read by ``klyngeportal.formats.parse_danish_number``: the portal's one parser, limits and messages.
+    ``min_value=Decimal("0.01")`` refuses zero and below, ``min_value=Decimal("0.00")`` negative amounts.
+    """
+
+    def __init__(self, *, min_value: Decimal | None = CENT, **kwargs):
         self.min_value = min_value
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "num", "size": 16}))
         kwargs.setdefault("help_text", "Kroner med komma, fx 1.234,50")
@@ -62,20 +44,9 @@ class DanishMoneyField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            amount = parse_danish_decimal(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
-        if amount != amount.quantize(Decimal("0.01")):
-            raise forms.ValidationError("Beløbet må højst have to decimaler (øre).", code="decimals")
-        if abs(amount) >= Decimal("1e12"):
-            raise forms.ValidationError("Beløbet er for stort.", code="max")
-        if self.min_value is not None and amount < self.min_value:
-            if self.min_value == Decimal("0.01"):
-                raise forms.ValidationError("Beløbet skal være større end 0.", code="min")
-            raise forms.ValidationError(
-                f"Beløbet skal være mindst {format_number(self.min_value, 2)}.", code="min"
-            )
-        return amount.quantize(Decimal("0.01"))
+            return parse_danish_number(value, mode=NumberMode.MONEY, minimum=self.min_value)
+        except NumberProblem as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
 
 
 class DanishDateInput(forms.DateInput):
@@ -86,21 +57,27 @@ class DanishDateInput(forms.DateInput):
 
 
 def party_choices(cluster_year, members: dict, *, include_joint: bool = False) -> list[tuple[str, str]]:
-    choices = [("", "– vælg part –"), (f"r:{cluster_year.cluster.region_id}", f"Region {cluster_year.cluster.region.name}")]
+    """The parties of the cluster-year as (key, label): its region, optionally «jointly», its municipalities."""
+    parties = [Party.region(cluster_year.cluster.region)]
     if include_joint:
-        choices.append(("joint", PartyKind.MUNICIPALITIES_JOINTLY.label))
-    choices += [(f"m:{pk}", m.name) for pk, m in sorted(members.items(), key=lambda item: item[1].name)]
-    return choices
+        parties.append(Party.joint())
+    parties += [Party.municipality(m) for m in sorted(members.values(), key=lambda m: m.name)]
+    return [("", "– vælg part –")] + [(party.key, party.label) for party in parties]
 
 
 def party_from_key(key: str, cluster_year, members: dict) -> dict:
-    """'m:12' -> party kwargs for a service."""
-    if key == "joint":
-        return {"party_kind": PartyKind.MUNICIPALITIES_JOINTLY, "municipality": None, "region": None}
-    kind, _, pk = (key or "").partition(":")
-    if kind == "r":
-        return {"party_kind": PartyKind.REGION, "municipality": None, "region": cluster_year.cluster.region}
-    return {"party_kind": PartyKind.MUNICIPALITY, "municipality": members.get(int(pk)), "region": None}
+    """'m:12' -> party kwargs for a service; raises PartyKeyError for a malformed key.
+
+    A key for a municipality outside ``members`` or another region gives kwargs the service refuses.
+    """
+    party = Party.from_key(key)
+    if party.kind == PartyKind.MUNICIPALITY:
+        return {"party_kind": party.kind, "municipality": members.get(party.municipality_id), "region": None}
+    if party.kind == PartyKind.REGION:
+        region = cluster_year.cluster.region
+        return {"party_kind": party.kind, "municipality": None,
+                "region": region if party.region_id == region.pk else None}
+    return {"party_kind": PartyKind.MUNICIPALITIES_JOINTLY, "municipality": None, "region": None}
 
 
 class PartyForm(forms.Form):
@@ -119,14 +96,23 @@ class PartyForm(forms.Form):
         )
         self.order_fields(self.field_order or [])
 
+    def clean_party(self):
+        key = self.cleaned_data["party"]
+        try:
+            Party.from_key(key)
+        except PartyKeyError as exc:
+            raise forms.ValidationError("Vælg en kommune i klyngen eller regionen.", code="invalid_choice") from exc
+        return key
+
     def party_kwargs(self) -> dict:
         return party_from_key(self.cleaned_data["party"], self.cluster_year, self.members)
 
 
 def initiatives_running(cluster_year):
-    return Initiative.objects.filter(
-        cluster_id=cluster_year.cluster_id, first_year__lte=cluster_year.year, last_year__gte=cluster_year.year
-    ).select_related("area").order_by("name")
+    return (
+        Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year)
+        .select_related("area").order_by("name")
+    )
 
 
 class EntryForm(PartyForm):

@@ -19,8 +19,10 @@ from accounts.models import (
     Entry,
     FundingLine,
     Initiative,
+    PartyKind,
     StatusChange,
 )
+from accounts.parties import Party
 from klyngeportal.formats import format_number
 
 HISTORY_TYPES = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
@@ -86,14 +88,14 @@ def _who(user) -> str:
 
 
 def _party(record) -> str:
+    """The party's label (as ``Party``), or "" for a record without a complete party."""
     kind = getattr(record, "party_kind", None)
-    if kind == "municipality" and record.municipality_id:
-        return record.municipality.name
-    if kind == "region" and record.region_id:
-        return f"Region {record.region.name}"
-    if kind == "municipalities":
-        return "Klyngens kommuner samlet"
-    return ""
+    complete = (
+        (kind == PartyKind.MUNICIPALITY and record.municipality_id)
+        or (kind == PartyKind.REGION and record.region_id)
+        or kind == PartyKind.MUNICIPALITIES_JOINTLY
+    )
+    return Party.of(record).label if complete else ""
 
 
 def _value(record, field) -> str:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import CarryOverCommitment, ClusterYear, FundingLine, FundingSource, StatusChange
+from accounts.selectors import unspent_by_party
 from accounts.services.amounts import kr, money
 from accounts.services.cluster_years import cluster_year_get_or_create
 from accounts.services.locking import cluster_year_lock, save_recording
@@ -16,13 +17,6 @@ from geography.selectors import cluster_municipalities
 from users.access import NO_ACCESS, require_permission, role_may
 
 ZERO = Decimal("0.00")
-
-
-def _unspent_by_party(cluster_year) -> dict[str, Decimal]:
-    # Imported when called: the selectors read the accounts, the services write them; neither needs the other loaded.
-    from accounts.selectors import unspent_by_party
-
-    return unspent_by_party(cluster_year)
 
 
 @transaction.atomic
@@ -35,7 +29,7 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
     problem = party_problem(cluster_year, party, cluster_municipalities(cluster_year.cluster, cluster_year.year))
     if problem:
         raise ValidationError({"party": problem})
-    unspent = _unspent_by_party(cluster_year).get(party.key, ZERO)
+    unspent = unspent_by_party(cluster_year).get(party.key, ZERO)
     amount_value = money(amount, field="amount")
     if amount_value > unspent:
         raise ValidationError({"amount": f"Beløbet kan højst være det uforbrugte beløb, {kr(unspent)}."})
@@ -52,7 +46,7 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
 
 
 def _record_close(cluster_year: ClusterYear, by) -> None:
-    unspent = _unspent_by_party(cluster_year)
+    unspent = unspent_by_party(cluster_year)
     too_much = [
         c for c in cluster_year.commitments.select_related("municipality", "region")
         if c.amount > unspent.get(c.party_key, ZERO)

@@ -17,6 +17,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import ClusterYear, FundingSource, Initiative, InitiativeArea, PartyKind
 from geography.models import Cluster
+from geography.selectors import cluster_municipalities
 from users.models import Role, User
 
 YEAR = 2022
@@ -116,8 +117,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def fill(self, cy: ClusterYear, user, areas, rng: random.Random) -> int:
-        members = services.member_municipalities(cy.cluster, YEAR)
-        funders = services.member_municipalities(cy.cluster, YEAR, funding_only=True) or members
+        members = cluster_municipalities(cy.cluster, YEAR)
+        funders = cluster_municipalities(cy.cluster, YEAR, funding_only=True) or members
         member_list = sorted(members.values(), key=lambda m: m.code)
         region = cy.cluster.region
 

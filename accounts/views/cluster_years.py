@@ -1,0 +1,66 @@
+"""The cluster-year list, opening a year, its overview page and its history."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import history as timeline
+from accounts import selectors, services
+from accounts.charts import budget_vs_spend_svg
+from accounts.models import ClusterYear
+from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
+from users.access import account_clusters, cluster_years_for, get_cluster_year_or_404, writable_clusters
+
+# --- list and detail -------------------------------------------------------
+
+def cluster_year_list(request):
+    try:
+        year = int(request.GET.get("year", DEFAULT_YEAR))
+    except ValueError:
+        year = DEFAULT_YEAR
+    clusters = list(account_clusters(request.user))
+    years_seen = cluster_years_for(request.user).filter(year=year)
+    cluster_years = {cy.cluster_id: cy for cy in selectors.cluster_years_with_totals(years_seen)}
+    writable = set(writable_clusters(request.user).values_list("pk", flat=True))
+    years = sorted(set(cluster_years_for(request.user).values_list("year", flat=True)) | {DEFAULT_YEAR, year})
+    rows = [{"cluster": c, "cy": cluster_years.get(c.pk), "may_open": c.pk in writable} for c in clusters]
+    return render(request, "accounts/cluster_year_list.html", {"rows": rows, "year": year, "years": years})
+
+
+@refusal_page
+@require_POST
+def cluster_year_open(request, cluster_id: int, year: int):
+    cluster = get_object_or_404(account_clusters(request.user), pk=cluster_id)
+    if not writable_clusters(request.user).filter(pk=cluster.pk).exists():
+        raise PermissionDenied("Kun klyngens sekretariat og administratorer kan oprette regnskabet.")
+    if not 2000 <= year <= 2100:
+        raise Http404("Ukendt år.")
+    cluster_year = services.cluster_year_get_or_create(cluster=cluster, year=year)
+    return redirect(cluster_year)
+
+
+def cluster_year_detail(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk)
+    summary = selectors.cluster_year_summary(cluster_year)
+    sibling_years = list(
+        ClusterYear.objects.filter(cluster_id=cluster_year.cluster_id).order_by("year").values_list("year", "pk")
+    )
+    return render(request, "accounts/cluster_year_detail.html", page_context(
+        request, cluster_year, summary=summary, chart=budget_vs_spend_svg(summary.by_area),
+        sibling_years=sibling_years,
+    ))
+
+
+
+# --- history ---------------------------------------------------------------
+
+def history(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk)
+    paginator = Paginator(timeline.timeline_queryset(cluster_year), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    events = timeline.describe(list(page.object_list))
+    return render(request, "accounts/history_list.html",
+                  page_context(request, cluster_year, page=page, events=events))

@@ -1,0 +1,110 @@
+"""The entry list (filters, sorting, CSV), booking an entry and reversing one."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from accounts import forms, selectors, services
+from accounts.filters import EntryFilter
+from accounts.models import Entry
+from accounts.tables import EntryTable
+from accounts.views.common import members_of, page_context, refusal_page
+from klyngeportal.formats import format_number
+from klyngeportal.forms_flow import form_flow
+from users.access import get_cluster_year_or_404, has_permission
+
+# --- entries ---------------------------------------------------------------
+
+class EntryListView(ExportMixin, SingleTableMixin, FilterView):
+    """Entries of one cluster-year: filters, sorting, pagination and CSV of the filtered list."""
+
+    table_class = EntryTable
+    filterset_class = EntryFilter
+    template_name = "accounts/entry_list.html"
+    export_formats = ("csv",)
+    table_pagination = {"per_page": 50}
+    paginate_by = None  # django-tables2 paginates; the ListView must not count a second time
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cluster_year = get_cluster_year_or_404(request.user, kwargs["pk"])
+        self.members = members_of(self.cluster_year)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.entry_filter_base(self.cluster_year)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.update(cluster_year=self.cluster_year, members=self.members)
+        return kwargs
+
+    def get_table_kwargs(self):
+        return {"may_edit": has_permission(self.request.user, "edit_accounts", self.cluster_year)}
+
+    def get_export_filename(self, export_format):
+        cy = self.cluster_year
+        return f"posteringer-{cy.cluster.region.slug}-{cy.cluster.slug}-{cy.year}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(page_context(self.request, self.cluster_year))
+        return context
+
+
+@refusal_page
+def entry_create(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk, "edit_accounts")
+    members = members_of(cluster_year)
+    initial = {key: request.GET[key] for key in ("initiative", "party", "booking_date", "kind", "cost_kind",
+                                                 "account_code") if key in request.GET}
+    form = forms.EntryForm(request.POST or None, cluster_year=cluster_year, members=members, initial=initial)
+
+    def then(entry):
+        if "save_and_new" not in request.POST:
+            return reverse("accounts:entry_list", args=[cluster_year.pk])
+        data = form.cleaned_data
+        query = (f"?initiative={data['initiative'].pk}&party={data['party']}"
+                 f"&booking_date={data['booking_date']:%Y-%m-%d}&kind={data['kind']}&cost_kind={data['cost_kind']}")
+        return reverse("accounts:entry_create", args=[cluster_year.pk]) + query
+
+    done = form_flow(
+        request, form,
+        lambda data: services.entry_create(cluster_year=cluster_year, created_by=request.user,
+                                           **form.service_kwargs()),
+        success=lambda entry: (f"Posteringen er gemt: {entry.get_kind_display().lower()} "
+                               f"{format_number(entry.amount, 2)} kr."),
+        then=then,
+    )
+    return done or render(request, "accounts/entry_form.html", page_context(request, cluster_year, form=form))
+
+
+@refusal_page
+def entry_reverse(request, pk: int, entry_pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk, "edit_accounts")
+    entry = get_object_or_404(
+        Entry.objects.select_related("initiative", "municipality", "region", "created_by"),
+        pk=entry_pk, cluster_year=cluster_year,
+    )
+    form = forms.ReverseForm(request.POST or None)
+    # After the reversal, the form for the right entry starts from the reversed one's fields.
+    query = urlencode({
+        "initiative": entry.initiative_id, "party": entry.party_key, "booking_date": f"{entry.booking_date:%Y-%m-%d}",
+        "kind": entry.kind, "cost_kind": entry.cost_kind, "account_code": entry.account_code,
+    })
+    done = form_flow(
+        request, form, lambda data: services.entry_reverse(entry=entry, by=request.user, text=data["text"]),
+        success="Posteringen er tilbageført. Bogfør nu den rigtige postering.",
+        then=reverse("accounts:entry_create", args=[cluster_year.pk]) + f"?{query}",
+    )
+    if done:
+        return done
+    already = entry.reverses_id is not None or Entry.objects.filter(reverses=entry).exists()
+    return render(request, "accounts/entry_confirm.html",
+                  page_context(request, cluster_year, entry=entry, form=form, already=already))

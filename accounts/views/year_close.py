@@ -1,0 +1,79 @@
+"""Commitments for unspent money, the year close and its reopening."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts import forms, selectors, services
+from accounts.models import FundingLine, FundingSource
+from accounts.parties import JOINT_KEY
+from accounts.views.common import members_of, page_context, refusal_page
+from klyngeportal.forms_flow import form_flow
+from users.access import get_cluster_year_or_404, has_permission
+
+# --- carry-over and year close -----------------------------------------------
+
+@refusal_page
+def carryover(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk)
+    may_commit = has_permission(request.user, "close_year", cluster_year)
+    if request.method == "POST" and not may_commit:
+        get_cluster_year_or_404(request.user, pk, "close_year")  # raises 403 with the reason
+    summary = selectors.cluster_year_summary(cluster_year)
+    members = members_of(cluster_year)
+    unspent = {row.key: row.unspent for row in summary.by_party if row.key != JOINT_KEY}
+    form = forms.CommitmentForm(
+        request.POST or None, cluster_year=cluster_year, members=members, unspent=unspent,
+    ) if may_commit else None
+    done = form and form_flow(
+        request, form,
+        lambda data: services.commitment_record(
+            cluster_year=cluster_year, by=request.user, **form.party_kwargs(), amount=data["amount"],
+            committed_by=data["committed_by"], committed_on=data["committed_on"], note=data["note"],
+        ),
+        success="Tilsagnet er registreret.", then=reverse("accounts:carryover", args=[cluster_year.pk]),
+    )
+    if done:
+        return done
+    commitments = list(cluster_year.commitments.select_related("municipality", "region", "recorded_by"))
+    carried = {line.carried_from_id: line for line in FundingLine.objects.filter(
+        carried_from__in=[c.pk for c in commitments]).select_related("cluster_year")} if cluster_year.is_closed else {}
+    for commitment in commitments:
+        commitment.carried_line = carried.get(commitment.pk)
+    return render(request, "accounts/carryover_detail.html", page_context(
+        request, cluster_year, summary=summary, form=form, commitments=commitments,
+    ))
+
+
+@refusal_page
+def year_close(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk, "close_year")
+    problems = []
+    if request.method == "POST":
+        try:
+            next_year = services.year_close(cluster_year=cluster_year, by=request.user)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            count = next_year.funding_lines.filter(source=FundingSource.CARRYOVER,
+                                                   carried_from__cluster_year=cluster_year).count()
+            messages.success(request, f"Året {cluster_year.year} er afsluttet. {count} tilsagn er videreført "
+                                      f"til {next_year.year}.")
+            return redirect(cluster_year)
+    summary = selectors.cluster_year_summary(cluster_year)
+    return render(request, "accounts/year_close_confirm.html",
+                  page_context(request, cluster_year, summary=summary, problems=problems))
+
+
+@refusal_page
+def year_reopen(request, pk: int):
+    cluster_year = get_cluster_year_or_404(request.user, pk, "reopen_year")
+    form = forms.ReopenForm(request.POST or None)
+    done = form_flow(
+        request, form, lambda data: services.year_reopen(cluster_year=cluster_year, by=request.user,
+                                                         reason=data["reason"]),
+        success=f"Året {cluster_year.year} er genåbnet.", then=cluster_year,
+    )
+    return done or render(request, "accounts/year_reopen_form.html", page_context(request, cluster_year, form=form))
