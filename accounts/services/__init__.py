@@ -55,7 +55,3 @@ __all__ = [
     "year_close",
     "year_reopen",
 ]
-
-# Transitional: workbook.importer still imports this name; it goes as soon as the importer
-# calls geography.selectors.cluster_municipalities itself (the one rule for the year's members).
-from geography.selectors import cluster_municipalities as member_municipalities  # noqa: E402, F401
