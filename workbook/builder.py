@@ -1,223 +1,138 @@
-"""Build the budget-and-accounts template with openpyxl in write-only (streaming) mode.
+"""Build the budget-and-accounts template with XlsxWriter, through its public API only.
 
 The same builder makes the blank template (the cluster's lists, no figures)
 and the filled export of a cluster-year. Design:
 
 - Regnskab and Budget hold values only; every total lives in Opfølgning and
-  Videreførelse as SUMIFS formulas that Excel (or LibreOffice) recalculates.
-- Input cells (and whole input columns, through column styles) are unlocked;
+  Videreførelse as SUMIFS formulas that Excel (or LibreOffice) recalculates
+  (XlsxWriter asks for a full calculation on load).
+- Input cells (and whole input columns, through column formats) are unlocked;
   headers, lists and formulas are locked and the sheets are protected
   without a password (a guard against slips, not a secret).
-- Text that Excel would read as a formula (starting with =, +, - or @) is
-  written as a string cell with the quote prefix, so it is shown as text.
+- Text is always written with ``write_string``: text that Excel would read as a
+  formula (starting with =, +, - or @) stays text, with the quote prefix.
+- XlsxWriter has no workbook protection, so the structure lock
+  (``<workbookProtection lockStructure="1"/>``, ECMA-376 part 1, 18.2.29) is put
+  into ``xl/workbook.xml`` after XlsxWriter has written the file (``_lock_structure``).
+
+XlsxWriter was chosen over openpyxl's write-only mode by measurement: see
+docs/benchmark.md (the workbook section) and ``bench/bench_workbook.py``.
 """
 from __future__ import annotations
 
-from copy import copy
-from datetime import date
+import io
+import zipfile
+from datetime import date, datetime
 from decimal import Decimal
 
+import xlsxwriter
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.compat import safe_string
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.datetime import to_excel
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
+from xlsxwriter.utility import xl_col_to_name
 
 from workbook import layout as L
 from workbook.selectors import TemplateData, entry_rows, template_data
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-FORMULA_FILL = PatternFill("solid", fgColor="F2F2F2")
-TITLE_FONT = Font(bold=True, size=14)
-UNLOCKED = Protection(locked=False)
-LOCKED = Protection(locked=True)
+HEADER_FILL = "#DDE4EE"
+FORMULA_FILL = "#F2F2F2"
 # Input rows offered below the data in the filled export, and in the blank template.
 SPARE_ROWS = 500
-MAX_ROW = 1048576
+LAST_ROW = 1048575  # zero-based: row 1,048,576, the last row of a sheet
+PIXELS_PER_CHARACTER = 7  # Calibri 11's digit width: a width of 40 is stored as 40, as Excel does
+
+STYLES = {
+    "header": {"bold": True, "bg_color": HEADER_FILL, "pattern": 1, "text_wrap": True, "valign": "top"},
+    "title": {"bold": True, "font_size": 14},
+    "text": {"text_wrap": True, "valign": "top"},
+    "bold": {"bold": True},
+    "locked": {},
+    "input": {"locked": False},
+    "input_text": {"locked": False, "num_format": L.TEXT_FORMAT},
+    "input_date": {"locked": False, "num_format": L.DATE_FORMAT},
+    "input_money": {"locked": False, "num_format": L.MONEY_FORMAT},
+    "money": {"num_format": L.MONEY_FORMAT},
+    "formula_money": {"num_format": L.MONEY_FORMAT, "bg_color": FORMULA_FILL, "pattern": 1},
+    "total_money": {"num_format": L.MONEY_FORMAT, "bg_color": FORMULA_FILL, "pattern": 1, "bold": True},
+}
 
 
-class Styler:
-    """Prototype cells whose style arrays are copied onto new cells: fast in streaming mode."""
+class Styles:
+    """The workbook's formats by name; ``quoted`` gives the same format with the quote prefix."""
 
-    def __init__(self, ws):
-        self.ws = ws
-        self.protos = {}
+    def __init__(self, wb):
+        self.wb = wb
+        self.formats = {name: wb.add_format(props) for name, props in STYLES.items()}
+        self.quoted_formats = {}
 
-    def define(self, name, **attrs):
-        cell = WriteOnlyCell(self.ws)
-        for key, value in attrs.items():
-            setattr(cell, key, value)
-        self.protos[name] = cell
+    def __getitem__(self, name: str):
+        return self.formats[name]
 
-    def cell(self, value, style: str | None = None):
-        cell = WriteOnlyCell(self.ws)
-        if style:
-            cell._style = copy(self.protos[style]._style)
-        if value == "":
-            value = None
-        if isinstance(value, str) and value.startswith(L.FORMULA_TRIGGERS):
-            cell.value = value
-            cell.data_type = "s"  # never a formula
-            cell.quotePrefix = True
-        else:
-            cell.value = value
-        return cell
-
-    def formula(self, text: str, style: str | None = None):
-        cell = WriteOnlyCell(self.ws, value=text)
-        if style:
-            cell._style = copy(self.protos[style]._style)
-        return cell
+    def quoted(self, name: str):
+        fmt = self.quoted_formats.get(name)
+        if fmt is None:
+            fmt = self.quoted_formats[name] = self.wb.add_format({**STYLES[name], "quote_prefix": True})
+        return fmt
 
 
-class _Row(tuple):
-    """A row of plain values for `_FastRows` (a tuple subclass, so openpyxl's own code never sees it)."""
+class Sheet:
+    """One worksheet with a row cursor; ``put`` writes a value by its type, never as a formula."""
 
-
-class _FastRows:
-    """Stream rows of plain values straight into a write-only sheet's XML.
-
-    openpyxl (without lxml) builds and serialises an element tree for every cell,
-    which is most of the export's time at 20,000 entries. For the ordinary values of
-    Regnskab (text, a date in a date column, a Decimal or int, empty) this writes the
-    very bytes openpyxl writes for the same cells; style ids are taken the first time
-    a style is met, in cell order, so styles.xml comes out the same too. A row with
-    any other value (an error code, an illegal character, a datetime, ...) is handed
-    to openpyxl unchanged, through `Styler.cell` as before.
-    """
-
-    def __init__(self, ws, styler: Styler, styles: list[str | None]):
-        self.ws = ws
-        self.styler = styler
+    def __init__(self, wb, styles: Styles, name: str):
+        self.ws = wb.add_worksheet(name)
         self.styles = styles
-        self.letters = [get_column_letter(i) for i in range(1, len(styles) + 1)]
-        self.style_ids: dict[tuple[str | None, bool], str] = {}
-        self.wb = ws.parent
-        # The sheet's writer and row stream exist once a first row is appended (the header).
-        writer = ws._writer
-        self._values_to_row = ws._values_to_row
-        self._write_row = writer.write_row
-        ws._values_to_row = self.values_to_row
-        writer.write_row = self.write_row
+        self.row = 0  # zero-based index of the next row
 
-    def append(self, values) -> None:
-        self.ws.append(_Row(values))
-
-    def values_to_row(self, values, row_idx):
-        if type(values) is _Row:
-            return values
-        return self._values_to_row(values, row_idx)
-
-    def _style_id(self, index: int, value, quoted: bool) -> str:
-        key = (self.styles[index], quoted)
-        sid = self.style_ids.get(key)
-        if sid is None:
-            sid = self.style_ids[key] = f"{self.styler.cell(value, self.styles[index]).style_id}"
-        return sid
-
-    def _cell_xml(self, index: int, coordinate: str, value) -> str | None:
-        """The XML openpyxl writes for this styled cell, or None if it is not an ordinary value."""
+    def put(self, row: int, col: int, value, style: str = "locked") -> None:
+        ws = self.ws
         if value is None or value == "":
-            return f'<c r="{coordinate}" s="{self._style_id(index, None, False)}" t="n" />'
-        kind = type(value)
-        if kind is str:
-            if value in ERROR_CODES or len(value) > 32767 or ILLEGAL_CHARACTERS_RE.search(value):
-                return None
-            sid = self._style_id(index, value, value.startswith(L.FORMULA_TRIGGERS))
-            text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            stripped = value.strip()
-            space = ' xml:space="preserve"' if stripped and stripped != value else ""
-            return f'<c r="{coordinate}" s="{sid}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
-        if kind is Decimal or kind is int:
-            if kind is Decimal and not value.is_finite():
-                return None
-            return f'<c r="{coordinate}" s="{self._style_id(index, None, False)}" t="n"><v>{safe_string(value)}</v></c>'
-        if kind is date and self.styles[index] == "input_date" and not self.wb.iso_dates:
-            serial = safe_string(to_excel(value, self.wb.epoch))
-            return f'<c r="{coordinate}" s="{self._style_id(index, None, False)}" t="n"><v>{serial}</v></c>'
-        return None
+            if style != "locked":
+                ws.write_blank(row, col, None, self.styles[style])
+        elif isinstance(value, str):
+            fmt = self.styles.quoted(style) if value.startswith(L.FORMULA_TRIGGERS) else self.styles[style]
+            ws.write_string(row, col, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, self.styles[style])
+        elif isinstance(value, (int, float, Decimal)):
+            ws.write_number(row, col, float(value), self.styles[style])
+        elif isinstance(value, (date, datetime)):
+            ws.write_datetime(row, col, value, self.styles["input_date" if style == "input" else style])
+        else:
+            ws.write_string(row, col, str(value), self.styles[style])
 
-    def write_row(self, xf, row, row_idx):
-        if type(row) is not _Row:
-            return self._write_row(xf, row, row_idx)
-        if row_idx in self.ws.row_dimensions:
-            return self._fallback(xf, row, row_idx)
-        number = str(row_idx)
-        parts = [f'<row r="{number}">']
-        for index, value in enumerate(row):
-            xml = self._cell_xml(index, self.letters[index] + number, value)
-            if xml is None:
-                return self._fallback(xf, row, row_idx)
-            parts.append(xml)
-        parts.append("</row>")
-        xf._file("".join(parts))
+    def append(self, cells) -> int:
+        """Write (value, style) pairs (or None for an empty cell) as the next row; its 1-based number."""
+        for col, cell in enumerate(cells):
+            if cell is not None:
+                value, style = cell
+                self.put(self.row, col, value, style)
+        self.row += 1
+        return self.row
 
-    def _fallback(self, xf, row, row_idx):
-        cells = [self.styler.cell(value, style) for value, style in zip(row, self.styles, strict=True)]
-        self._write_row(xf, self._values_to_row(cells, row_idx), row_idx)
+    def formula(self, row: int, col: int, text: str, style: str) -> None:
+        # No cached result (value ""): LibreOffice then calculates on load, as Excel does.
+        self.ws.write_formula(row, col, text, self.styles[style], "")
 
+    def setup(self, widths, *, freeze_row: int | None = 1, column_styles=None, protect: bool = True) -> None:
+        column_styles = column_styles or {}
+        for index, width in enumerate(widths):
+            style = column_styles.get(index)
+            self.ws.set_column_pixels(index, index, width * PIXELS_PER_CHARACTER,
+                                      self.styles[style] if style else None)
+        if freeze_row:
+            self.ws.freeze_panes(freeze_row, 0)
+        if protect:
+            # Users may still widen columns, format rows, filter and sort; not insert or delete.
+            self.ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True})
 
-def _header(styler: Styler, headers):
-    return [styler.cell(h, "header") for h in headers]
-
-
-def _setup_sheet(ws, widths, *, freeze: str | None = "A2", protect=True):
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    if freeze:
-        ws.freeze_panes = freeze
-    if protect:
-        ws.protection.sheet = True
-        # Users may still widen columns, format and filter; not insert or delete.
-        ws.protection.formatColumns = False
-        ws.protection.formatRows = False
-        ws.protection.autoFilter = False
-        ws.protection.sort = False
-        ws.protection.selectLockedCells = False
-        ws.protection.selectUnlockedCells = False
+    def list_validation(self, col: int, list_name: str, label: str) -> None:
+        self.ws.data_validation(L.FIRST_DATA_ROW - 1, col, LAST_ROW, col, {
+            "validate": "list", "source": f"={list_name}", "ignore_blank": True, "dropdown": True,
+            "error_title": "Ugyldig værdi", "error_message": f"Vælg {label} fra listen (arket Lister).",
+        })
 
 
-def _unlock_column(ws, letter: str, number_format: str | None = None):
-    dim = ws.column_dimensions[letter]
-    dim.protection = UNLOCKED
-    if number_format:
-        dim.number_format = number_format
-
-
-def _list_validation(ws, list_name: str, column: str, label: str, last_row: int = MAX_ROW):
-    dv = DataValidation(
-        type="list", formula1=list_name, allow_blank=True, showDropDown=False,
-        showErrorMessage=True, errorTitle="Ugyldig værdi",
-        error=f"Vælg {label} fra listen (arket Lister).",
-    )
-    dv.add(f"{column}{L.FIRST_DATA_ROW}:{column}{last_row}")
-    ws.data_validations.append(dv)
-
-
-def _styles(ws) -> Styler:
-    s = Styler(ws)
-    s.define("header", font=HEADER_FONT, fill=HEADER_FILL, protection=LOCKED,
-             alignment=Alignment(wrap_text=True, vertical="top"))
-    s.define("title", font=TITLE_FONT, protection=LOCKED)
-    s.define("text", protection=LOCKED, alignment=Alignment(wrap_text=True, vertical="top"))
-    s.define("bold", font=HEADER_FONT, protection=LOCKED)
-    s.define("input", protection=UNLOCKED)
-    s.define("input_text", protection=UNLOCKED, number_format=L.TEXT_FORMAT)
-    s.define("input_date", protection=UNLOCKED, number_format=L.DATE_FORMAT)
-    s.define("input_money", protection=UNLOCKED, number_format=L.MONEY_FORMAT)
-    s.define("money", protection=LOCKED, number_format=L.MONEY_FORMAT)
-    s.define("formula_money", protection=LOCKED, number_format=L.MONEY_FORMAT, fill=FORMULA_FILL)
-    s.define("total_money", protection=LOCKED, number_format=L.MONEY_FORMAT, fill=FORMULA_FILL,
-             font=HEADER_FONT)
-    s.define("locked", protection=LOCKED)
-    return s
+def quote_sheetname(name: str) -> str:
+    """A sheet name in a reference, always quoted (as the file has always had it: 'Budget'!$E:$E)."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 def _list_range(letter: str, count: int) -> str:
@@ -226,9 +141,9 @@ def _list_range(letter: str, count: int) -> str:
 
 
 def _col(key: str, columns) -> str:
-    for index, (k, _, _) in enumerate(columns, start=1):
+    for index, (k, _, _) in enumerate(columns):
         if k == key:
-            return get_column_letter(index)
+            return xl_col_to_name(index)
     raise KeyError(key)
 
 
@@ -247,10 +162,8 @@ def _criterion(ref: str, text: str) -> str:
 
 # --- sheets ------------------------------------------------------------------
 
-def _guide(wb, data: TemplateData, blank: bool):
-    ws = wb.create_sheet(L.SHEET_GUIDE)
-    _setup_sheet(ws, [110], freeze=None)
-    s = _styles(ws)
+def _guide(sheet: Sheet, data: TemplateData, blank: bool):
+    sheet.setup([110], freeze_row=None)
     cy = data.cluster_year
     what = "Tom skabelon" if blank else f"Udfyldt eksport pr. {timezone.localtime():%d-%m-%Y %H:%M}"
     lines = [
@@ -292,17 +205,12 @@ def _guide(wb, data: TemplateData, blank: bool):
                  "råderum under sit udgiftsloft for 2023."),
     ]
     for style, text in lines:
-        ws.append([s.cell(text, style)])
+        sheet.append([(text, style)])
 
 
-def _lists(wb, data: TemplateData):
-    ws = wb.create_sheet(L.SHEET_LISTS)
+def _lists(wb, sheet: Sheet, data: TemplateData):
     widths = {"A": 40, "B": 30, "C": 3, "D": 34, "E": 3, "F": 28, "G": 3, "H": 10, "I": 22, "J": 26}
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    _setup_sheet(ws, [], freeze="A2")
-    s = _styles(ws)
+    sheet.setup(list(widths.values()))
     columns = {
         "A": [i.name for i in data.initiatives],
         "B": [i.area.name for i in data.initiatives],
@@ -312,101 +220,101 @@ def _lists(wb, data: TemplateData):
         "I": list(L.COST_KIND_LABELS.values()),
         "J": list(L.SOURCE_LABELS.values()),
     }
+    letters = list(widths)
     headers = {letter: header for _, letter, header in L.LIST_COLUMNS}
-    letters = [get_column_letter(i) for i in range(1, 11)]
-    ws.append([s.cell(headers[x], "header") if x in headers else None for x in letters])
-    height = max(len(v) for v in columns.values())
-    for index in range(height):
-        ws.append([
-            s.cell(columns[x][index], "locked") if x in columns and index < len(columns[x]) else None
-            for x in letters
-        ])
+    sheet.append([(headers[x], "header") if x in headers else None for x in letters])
+    for letter, values in columns.items():
+        col = letters.index(letter)
+        for offset, value in enumerate(values):
+            sheet.put(L.FIRST_DATA_ROW - 1 + offset, col, value)
     for name, letter, _ in L.LIST_COLUMNS:
         if name:
-            wb.defined_names[name] = DefinedName(name, attr_text=_list_range(letter, len(columns[letter])))
+            wb.define_name(name, "=" + _list_range(letter, len(columns[letter])))
 
 
-def _budget(wb, data: TemplateData):
-    ws = wb.create_sheet(L.SHEET_BUDGET)
-    _setup_sheet(ws, [w for _, _, w in L.BUDGET_COLUMNS])
-    for letter in "ABCD":
-        _unlock_column(ws, letter)
-    _unlock_column(ws, "E", L.MONEY_FORMAT)
-    _list_validation(ws, L.LIST_INITIATIVES, "A", "en indsats")
-    _list_validation(ws, L.LIST_AREAS, "B", "et indsatsområde")
-    _list_validation(ws, L.LIST_SOURCES, "C", "en finansieringskilde")
-    _list_validation(ws, L.LIST_PARTIES, "D", "en part")
-    s = _styles(ws)
-    ws.append(_header(s, L.BUDGET_HEADERS))
+def _budget(sheet: Sheet, data: TemplateData):
+    sheet.setup([w for _, _, w in L.BUDGET_COLUMNS],
+                column_styles={0: "input", 1: "input", 2: "input", 3: "input", 4: "input_money"})
+    sheet.list_validation(0, L.LIST_INITIATIVES, "en indsats")
+    sheet.list_validation(1, L.LIST_AREAS, "et indsatsområde")
+    sheet.list_validation(2, L.LIST_SOURCES, "en finansieringskilde")
+    sheet.list_validation(3, L.LIST_PARTIES, "en part")
+    sheet.append([(h, "header") for h in L.BUDGET_HEADERS])
     for initiative, area, source, party, amount in data.budget_rows:
-        ws.append([s.cell(initiative, "input"), s.cell(area, "input"), s.cell(source, "input"),
-                   s.cell(party, "input"), s.cell(amount, "input_money")])
+        sheet.append([(initiative, "input"), (area, "input"), (source, "input"), (party, "input"),
+                      (amount, "input_money")])
     for _ in range(SPARE_ROWS // 5):
-        ws.append([s.cell(None, "input")] * 4 + [s.cell(None, "input_money")])
+        sheet.append([(None, "input")] * 4 + [(None, "input_money")])
 
 
-def _entries(wb, data: TemplateData, blank: bool) -> int:
-    ws = wb.create_sheet(L.SHEET_ENTRIES)
-    _setup_sheet(ws, [w for _, _, w in L.ENTRY_COLUMNS])
-    column_styles = {
-        "booking_date": ("input_date", L.DATE_FORMAT),
-        "account_code": ("input_text", L.TEXT_FORMAT),
-        "amount": ("input_money", L.MONEY_FORMAT),
-    }
-    styles = []
-    for index, (key, _, _) in enumerate(L.ENTRY_COLUMNS, start=1):
-        style, number_format = column_styles.get(key, ("input", None))
-        _unlock_column(ws, get_column_letter(index), number_format)
-        styles.append(style)
-    col = {key: _col(key, L.ENTRY_COLUMNS) for key, _, _ in L.ENTRY_COLUMNS}
-    _list_validation(ws, L.LIST_INITIATIVES, col["initiative"], "en indsats")
-    _list_validation(ws, L.LIST_AREAS, col["area"], "et indsatsområde")
-    _list_validation(ws, L.LIST_PARTIES, col["party"], "en part")
-    _list_validation(ws, L.LIST_KINDS, col["kind"], "Udgift eller Indtægt")
-    _list_validation(ws, L.LIST_COST_KINDS, col["cost_kind"], "en omkostningstype")
-    dates = DataValidation(
-        type="date", operator="between",
-        formula1=f"DATE({data.year},1,1)", formula2=f"DATE({data.year},12,31)",
-        allow_blank=True, showErrorMessage=True, errorTitle="Ugyldig dato",
-        error=f"Datoen skal ligge i {data.year}.",
-    )
-    dates.add(f"{col['booking_date']}{L.FIRST_DATA_ROW}:{col['booking_date']}{MAX_ROW}")
-    ws.data_validations.append(dates)
-    amounts = DataValidation(
-        type="decimal", operator="greaterThan", formula1="0", allow_blank=True, showErrorMessage=True,
-        errorTitle="Ugyldigt beløb", error="Beløbet skal være et positivt tal (indtægter angives med Art).",
-    )
-    amounts.add(f"{col['amount']}{L.FIRST_DATA_ROW}:{col['amount']}{MAX_ROW}")
-    ws.data_validations.append(amounts)
-    s = _styles(ws)
-    ws.append(_header(s, L.ENTRY_HEADERS))
-    fast = _FastRows(ws, s, styles)
+ENTRY_STYLES = {"booking_date": "input_date", "account_code": "input_text", "amount": "input_money"}
+
+
+def _entries(sheet: Sheet, data: TemplateData, blank: bool) -> int:
+    styles = [ENTRY_STYLES.get(key, "input") for key, _, _ in L.ENTRY_COLUMNS]
+    sheet.setup([w for _, _, w in L.ENTRY_COLUMNS], column_styles=dict(enumerate(styles)))
+    col = {key: index for index, (key, _, _) in enumerate(L.ENTRY_COLUMNS)}
+    sheet.list_validation(col["initiative"], L.LIST_INITIATIVES, "en indsats")
+    sheet.list_validation(col["area"], L.LIST_AREAS, "et indsatsområde")
+    sheet.list_validation(col["party"], L.LIST_PARTIES, "en part")
+    sheet.list_validation(col["kind"], L.LIST_KINDS, "Udgift eller Indtægt")
+    sheet.list_validation(col["cost_kind"], L.LIST_COST_KINDS, "en omkostningstype")
+    ws, first = sheet.ws, L.FIRST_DATA_ROW - 1
+    ws.data_validation(first, col["booking_date"], LAST_ROW, col["booking_date"], {
+        "validate": "date", "criteria": "between",
+        "minimum": f"=DATE({data.year},1,1)", "maximum": f"=DATE({data.year},12,31)",
+        "ignore_blank": True, "error_title": "Ugyldig dato", "error_message": f"Datoen skal ligge i {data.year}.",
+    })
+    ws.data_validation(first, col["amount"], LAST_ROW, col["amount"], {
+        "validate": "decimal", "criteria": ">", "value": 0, "ignore_blank": True,
+        "error_title": "Ugyldigt beløb",
+        "error_message": "Beløbet skal være et positivt tal (indtægter angives med Art).",
+    })
+    sheet.append([(h, "header") for h in L.ENTRY_HEADERS])
     count = 0
     if not blank and data.cluster_year is not None:
-        for row in entry_rows(data.cluster_year, data.initiatives, data.parties):
-            fast.append(row)
-            count += 1
-    empty = (None,) * len(styles)
+        count = _entry_values(sheet, data)
     for _ in range(SPARE_ROWS):
-        fast.append(empty)
+        sheet.append([(None, style) for style in styles])
     return count
 
 
-def _followup(wb, data: TemplateData):
-    ws = wb.create_sheet(L.SHEET_FOLLOWUP)
-    _setup_sheet(ws, [40, 30, 18, 18, 18], freeze="A4")
-    s = _styles(ws)
+def _entry_values(sheet: Sheet, data: TemplateData) -> int:
+    """The entries, one row each: the hot loop of the export, so each column's write is chosen once.
+
+    Columns by position (layout.ENTRY_COLUMNS): 0 date, 1-6 and 8-9 text, 7 amount.
+    """
+    ws, styles = sheet.ws, sheet.styles
+    write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
+    date_fmt, money_fmt, text_fmt = styles["input_date"], styles["input_money"], styles["input_text"]
+    plain, quoted, quoted_text = styles["input"], styles.quoted("input"), styles.quoted("input_text")
+    text_columns = [(index, text_fmt if index == L.ENTRY_COL["account_code"] else plain,
+                     quoted_text if index == L.ENTRY_COL["account_code"] else quoted)
+                    for index in range(len(L.ENTRY_COLUMNS)) if index not in (0, 7)]
+    triggers = L.FORMULA_TRIGGERS
+    row = sheet.row
+    for values in entry_rows(data.cluster_year, data.initiatives, data.parties):
+        ws.write_datetime(row, 0, values[0], date_fmt)
+        for index, fmt, quoted_fmt in text_columns:
+            text = values[index]
+            if not text:
+                write_blank(row, index, None, fmt)
+            else:
+                write_string(row, index, text, quoted_fmt if text.startswith(triggers) else fmt)
+        write_number(row, 7, float(values[7]), money_fmt)
+        row += 1
+    count = row - sheet.row
+    sheet.row = row
+    return count
+
+
+def _followup(sheet: Sheet, data: TemplateData):
+    sheet.setup([40, 30, 18, 18, 18], freeze_row=3)
     reg = {key: _col(key, L.ENTRY_COLUMNS) for key, _, _ in L.ENTRY_COLUMNS}
     bud = {key: _col(key, L.BUDGET_COLUMNS) for key, _, _ in L.BUDGET_COLUMNS}
     amount = _full(L.SHEET_ENTRIES, reg["amount"])
     kind = _full(L.SHEET_ENTRIES, reg["kind"])
     expense, income = L.KIND_LABELS["expense"], L.KIND_LABELS["income"]
-    state = {"row": 0}
-
-    def append(cells) -> int:
-        ws.append(cells)
-        state["row"] += 1
-        return state["row"]
 
     def spend(criteria_column: str, ref: str) -> str:
         col = _full(L.SHEET_ENTRIES, reg[criteria_column])
@@ -419,28 +327,27 @@ def _followup(wb, data: TemplateData):
 
     def section(headers, labels, formulas):
         """A header, one row per label with budget/spend/deviation formulas, and a total row."""
-        append([s.cell(h, "header") for h in headers])
-        first = state["row"] + 1
+        sheet.append([(h, "header") for h in headers])
+        first = sheet.row + 1
         for label, extra in labels:
-            row = state["row"] + 1
-            ref = _criterion(f"$A{row}", label)
-            budget_formula, spend_formula = formulas(ref)
-            append([
-                s.cell(label, "locked"), s.cell(extra, "locked") if extra else None,
-                s.formula(f"={budget_formula}", "formula_money"),
-                s.formula(f"={spend_formula}", "formula_money"),
-                s.formula(f"=C{row}-D{row}", "formula_money"),
-            ])
-        last = state["row"]
+            row = sheet.row + 1
+            budget_formula, spend_formula = formulas(_criterion(f"$A{row}", label))
+            sheet.formula(row - 1, 2, f"={budget_formula}", "formula_money")
+            sheet.formula(row - 1, 3, f"={spend_formula}", "formula_money")
+            sheet.formula(row - 1, 4, f"=C{row}-D{row}", "formula_money")
+            sheet.append([(label, "locked"), (extra, "locked") if extra else None])
+        last = sheet.row
         if last < first:
-            append([s.cell("(ingen)", "locked")])
+            sheet.append([("(ingen)", "locked")])
             last = first
-        append([s.cell("I alt", "bold"), None,
-                *[s.formula(f"=SUM({c}{first}:{c}{last})", "total_money") for c in "CDE"]])
+        total = sheet.row
+        for col, letter in enumerate("CDE", start=2):
+            sheet.formula(total, col, f"=SUM({letter}{first}:{letter}{last})", "total_money")
+        sheet.append([("I alt", "bold")])
         return first, last
 
-    append([s.cell(f"Opfølgning: {data.cluster.name} {data.year}", "title")])
-    append([s.cell("Beregnes af Excel ud fra arkene Budget og Regnskab. Forbrug = udgifter minus "
+    sheet.append([(f"Opfølgning: {data.cluster.name} {data.year}", "title")])
+    sheet.append([("Beregnes af Excel ud fra arkene Budget og Regnskab. Forbrug = udgifter minus "
                    "indtægter; afvigelse = budget minus forbrug.", "text")])
     # Section 1: per initiative; the area totals are summed from it, so that an entry
     # counts under its initiative's area whatever is typed in Regnskab's area column.
@@ -449,14 +356,14 @@ def _followup(wb, data: TemplateData):
         [(i.name, i.area.name) for i in data.initiatives],
         lambda ref: (budget("initiative", ref), spend("initiative", ref)),
     )
-    append([])
+    sheet.append([])
     section(
         ("Indsatsområde", "", "Budget", "Forbrug", "Afvigelse"),
         [(area, None) for area in data.areas],
         lambda ref: (f"SUMIFS(C${first}:C${last},$B${first}:$B${last},{ref})",
                      f"SUMIFS(D${first}:D${last},$B${first}:$B${last},{ref})"),
     )
-    append([])
+    sheet.append([])
     section(
         ("Part", "", "Budget", "Forbrug", "Afvigelse"),
         [(party.label, None) for party in data.parties],
@@ -464,53 +371,74 @@ def _followup(wb, data: TemplateData):
     )
 
 
-def _carryover(wb, data: TemplateData):
-    ws = wb.create_sheet(L.SHEET_CARRYOVER)
-    _setup_sheet(ws, [w for _, _, w in L.CARRYOVER_COLUMNS])
-    for letter in "EFGH":
-        _unlock_column(ws, letter, L.MONEY_FORMAT if letter == "E" else L.DATE_FORMAT if letter == "G" else None)
-    s = _styles(ws)
-    ws.append(_header(s, [h for _, h, _ in L.CARRYOVER_COLUMNS]))
+def _carryover(sheet: Sheet, data: TemplateData):
+    sheet.setup([w for _, _, w in L.CARRYOVER_COLUMNS],
+                column_styles={4: "input_money", 5: "input", 6: "input_date", 7: "input"})
+    sheet.append([(h, "header") for _, h, _ in L.CARRYOVER_COLUMNS])
     reg = {key: _col(key, L.ENTRY_COLUMNS) for key, _, _ in L.ENTRY_COLUMNS}
     amount = _full(L.SHEET_ENTRIES, reg["amount"])
     kind = _full(L.SHEET_ENTRIES, reg["kind"])
     party_col = _full(L.SHEET_ENTRIES, reg["party"])
     expense, income = L.KIND_LABELS["expense"], L.KIND_LABELS["income"]
-    row = 1
     for party in data.parties:
-        row += 1
+        row = sheet.row + 1
         ref = _criterion(f"$A{row}", party.label)
         commitment = data.commitments.get(party.key)
-        ws.append([
-            s.cell(party.label, "locked"),
-            s.cell(data.paid_by_party.get(party.key), "money"),
-            s.formula(f"=SUMIFS({amount},{party_col},{ref},{kind},\"{expense}\")"
-                      f"-SUMIFS({amount},{party_col},{ref},{kind},\"{income}\")", "formula_money"),
-            s.formula(f"=B{row}-C{row}", "formula_money"),
-            s.cell(commitment.amount if commitment else None, "input_money"),
-            s.cell(commitment.committed_by if commitment else None, "input"),
-            s.cell(commitment.committed_on if commitment else None, "input_date"),
-            s.cell(commitment.note if commitment else None, "input"),
+        sheet.formula(row - 1, 2, f"=SUMIFS({amount},{party_col},{ref},{kind},\"{expense}\")"
+                                  f"-SUMIFS({amount},{party_col},{ref},{kind},\"{income}\")", "formula_money")
+        sheet.formula(row - 1, 3, f"=B{row}-C{row}", "formula_money")
+        sheet.append([
+            (party.label, "locked"),
+            (data.paid_by_party.get(party.key), "money"),
+            None, None,
+            (commitment.amount if commitment else None, "input_money"),
+            (commitment.committed_by if commitment else None, "input"),
+            (commitment.committed_on if commitment else None, "input_date"),
+            (commitment.note if commitment else None, "input"),
         ])
     if data.joint_paid:
-        ws.append([])
-        ws.append([s.cell("Indbetalt af klyngens kommuner samlet (ikke fordelt på parter)", "text"),
-                   s.cell(data.joint_paid, "money")])
+        sheet.append([])
+        sheet.append([("Indbetalt af klyngens kommuner samlet (ikke fordelt på parter)", "text"),
+                      (data.joint_paid, "money")])
+
+
+# --- the structure lock --------------------------------------------------------
+
+STRUCTURE_LOCK = b'<workbookProtection lockStructure="1"/>'
+
+
+def _lock_structure(xlsx: bytes, out) -> None:
+    """Copy the package to `out`, with the workbook's structure locked (no password).
+
+    The element goes right before ``<bookViews>``, its place in CT_Workbook's sequence.
+    """
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                if content.count(b"<bookViews>") != 1:
+                    raise ValueError("xl/workbook.xml has no single <bookViews> to put the structure lock before")
+                content = content.replace(b"<bookViews>", STRUCTURE_LOCK + b"<bookViews>")
+            target.writestr(info, content)
 
 
 # --- entry points ----------------------------------------------------------
 
 def build_workbook(data: TemplateData, out, *, blank: bool) -> int:
     """Write the workbook to `out` (a path or a binary file object); returns the number of entries."""
-    wb = Workbook(write_only=True)
-    _guide(wb, data, blank)
-    _budget(wb, data)
-    count = _entries(wb, data, blank)
-    _followup(wb, data)
-    _carryover(wb, data)
-    _lists(wb, data)
-    wb.security = WorkbookProtection(lockStructure=True)
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                      "strings_to_numbers": False, "strings_to_urls": False})
+    styles = Styles(wb)
+    sheets = {name: Sheet(wb, styles, name) for name in L.SHEET_NAMES}
+    _guide(sheets[L.SHEET_GUIDE], data, blank)
+    _budget(sheets[L.SHEET_BUDGET], data)
+    count = _entries(sheets[L.SHEET_ENTRIES], data, blank)
+    _followup(sheets[L.SHEET_FOLLOWUP], data)
+    _carryover(sheets[L.SHEET_CARRYOVER], data)
+    _lists(wb, sheets[L.SHEET_LISTS], data)
+    wb.close()
+    _lock_structure(buffer.getvalue(), out)
     return count
 
 

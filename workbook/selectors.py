@@ -1,42 +1,30 @@
 """Reads that feed the template: the cluster's lists and a cluster-year's figures.
 
 Every function here runs a fixed number of queries, whatever the number of entries.
+Money figures come from ``accounts.selectors.cluster_year_summary`` (the workbook sums
+nothing itself); parties are ``accounts.parties.Party`` values keyed by ``Party.key``.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from accounts.models import (
     BudgetLine,
     CarryOverCommitment,
     ClusterYear,
     Entry,
-    FundingLine,
     ImportBatch,
     Initiative,
     InitiativeArea,
     PartyKind,
 )
-from geography.models import Cluster, Membership, Municipality, Region
-from workbook.layout import municipality_label, region_label
-
-PartyKey = tuple[str, int | None, int | None]  # (party_kind, municipality_id, region_id)
-
-
-@dataclass(frozen=True)
-class Party:
-    kind: str
-    municipality_id: int | None
-    region_id: int | None
-    label: str
-
-    @property
-    def key(self) -> PartyKey:
-        return (self.kind, self.municipality_id, self.region_id)
+from accounts.parties import JOINT_KEY, Party
+from accounts.selectors import cluster_year_summary
+from geography.models import Cluster, Municipality, Region
+from geography.selectors import cluster_municipalities
 
 
 @dataclass
@@ -50,12 +38,12 @@ class TemplateData:
     areas: list[str]
     parties: list[Party]
     budget_rows: list[tuple[str, str, str, str, Decimal]] = field(default_factory=list)
-    paid_by_party: dict[PartyKey, Decimal] = field(default_factory=dict)
+    paid_by_party: dict[str, Decimal] = field(default_factory=dict)
     joint_paid: Decimal = Decimal("0.00")
-    commitments: dict[PartyKey, CarryOverCommitment] = field(default_factory=dict)
+    commitments: dict[str, CarryOverCommitment] = field(default_factory=dict)
 
     @property
-    def party_by_key(self) -> dict[PartyKey, Party]:
+    def party_by_key(self) -> dict[str, Party]:
         return {party.key: party for party in self.parties}
 
 
@@ -66,49 +54,27 @@ def live_entries(cluster_year: ClusterYear):
     )
 
 
-def membership_year(cluster: Cluster, year: int) -> int | None:
-    """The cluster map year to use: the latest map not after the year (as accounts.services does)."""
-    return (
-        Membership.objects.filter(cluster=cluster, year__lte=year)
-        .order_by("-year").values_list("year", flat=True).first()
-    )
-
-
-def cluster_parties(cluster: Cluster, year: int, cluster_year: ClusterYear | None = None) -> list[Party]:
-    """The cluster's region, then the municipalities in its map for the year (the latest map not
-    after it, as the accounts use), then any other party with figures in the cluster-year
-    (so an export never loses a row)."""
-    map_year = membership_year(cluster, year)
-    municipality_ids = set()
-    if map_year is not None:
-        municipality_ids |= set(
-            Membership.objects.filter(cluster=cluster, year=map_year).values_list("municipality_id", flat=True)
-        )
-    region_ids = {cluster.region_id}
-    if cluster_year is not None:
-        for model in (Entry, BudgetLine, FundingLine, CarryOverCommitment):
-            for kind, mid, rid in (
-                model.objects.filter(cluster_year=cluster_year)
-                .exclude(party_kind=PartyKind.MUNICIPALITIES_JOINTLY)
-                .values_list("party_kind", "municipality_id", "region_id")
-                .distinct()
-            ):
-                if kind == PartyKind.MUNICIPALITY:
-                    municipality_ids.add(mid)
-                elif kind == PartyKind.REGION:
-                    region_ids.add(rid)
-    municipalities = Municipality.objects.filter(pk__in=municipality_ids).order_by("name")
-    regions = Region.objects.filter(pk__in=region_ids).order_by("code")
-    parties = [Party(PartyKind.REGION, None, r.pk, region_label(r.name)) for r in regions]
-    parties += [
-        Party(PartyKind.MUNICIPALITY, m.pk, None, municipality_label(m.name)) for m in municipalities
+def _parties(cluster: Cluster, members: dict[int, Municipality], keys) -> list[Party]:
+    """The cluster's region, then its municipalities in the year's map, then any other party whose
+    key is in ``keys`` (a party with figures in the cluster-year: an export never loses a row).
+    Regions by code, municipalities by name. A query for names only when such other parties exist."""
+    others = [Party.from_key(key) for key in keys if key != JOINT_KEY]
+    other_municipalities = {p.municipality_id for p in others if p.kind == PartyKind.MUNICIPALITY} - set(members)
+    other_regions = {p.region_id for p in others if p.kind == PartyKind.REGION} - {cluster.region_id}
+    municipalities = list(members.values())
+    if other_municipalities:
+        municipalities += list(Municipality.objects.filter(pk__in=other_municipalities))
+    regions = [cluster.region]
+    if other_regions:
+        regions += list(Region.objects.filter(pk__in=other_regions).order_by("code"))
+    return [Party.region(r) for r in regions] + [
+        Party.municipality(m) for m in sorted(municipalities, key=lambda m: m.name)
     ]
-    return parties
 
 
 def cluster_initiatives(cluster: Cluster, year: int, cluster_year: ClusterYear | None = None) -> list[Initiative]:
-    """The cluster's initiatives running in the year, plus any with figures in the cluster-year."""
-    condition = Q(first_year__lte=year, last_year__gte=year)
+    """The cluster's initiatives running in the year, plus any with figures in the cluster-year. One query."""
+    condition = Q(pk__in=Initiative.objects.running_in(year).values("pk"))
     if cluster_year is not None:
         condition |= Q(pk__in=Entry.objects.filter(cluster_year=cluster_year).values("initiative_id"))
         condition |= Q(pk__in=BudgetLine.objects.filter(cluster_year=cluster_year).values("initiative_id"))
@@ -117,50 +83,64 @@ def cluster_initiatives(cluster: Cluster, year: int, cluster_year: ClusterYear |
     )
 
 
-def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | None, blank: bool) -> TemplateData:
-    initiatives = cluster_initiatives(cluster, year, cluster_year)
-    areas = list(InitiativeArea.objects.filter(year=year).values_list("name", flat=True))
+def _areas(names: list[str], initiatives: list[Initiative]) -> list[str]:
+    """The year's areas, then the area of any listed initiative not among them."""
+    areas = list(names)
     for initiative in initiatives:
         if initiative.area.name not in areas:
             areas.append(initiative.area.name)
-    parties = cluster_parties(cluster, year, cluster_year)
-    data = TemplateData(cluster=cluster, year=year, cluster_year=cluster_year,
-                        initiatives=initiatives, areas=areas, parties=parties)
-    if blank or cluster_year is None:
+    return areas
+
+
+def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | None, blank: bool) -> TemplateData:
+    """The lists, and for a filled export the budget, paid-in funds and commitments.
+
+    Without a cluster-year: three queries. With one: the summary's seven, the members and the
+    initiatives, and for a filled export the budget lines and the commitments (plus one for the
+    names of parties outside the cluster, if any have figures).
+    """
+    initiatives = cluster_initiatives(cluster, year, cluster_year)
+    if cluster_year is None:
+        members = cluster_municipalities(cluster, year)
+        area_names = list(InitiativeArea.objects.filter(year=year).values_list("name", flat=True))
+        return TemplateData(cluster=cluster, year=year, cluster_year=None, initiatives=initiatives,
+                            areas=_areas(area_names, initiatives), parties=_parties(cluster, members, ()))
+    summary = cluster_year_summary(cluster_year)
+    members = cluster_municipalities(cluster, year)
+    by_party = {row.key: row for row in summary.by_party}
+    data = TemplateData(
+        cluster=cluster, year=year, cluster_year=cluster_year, initiatives=initiatives,
+        areas=_areas([row.label for row in summary.by_area], initiatives),
+        parties=_parties(cluster, members, by_party),
+    )
+    if blank:
         return data
-    by_key = data.party_by_key
+    funded = {line.party_key for line in summary.funding_lines}
+    data.paid_by_party = {key: row.paid for key, row in by_party.items() if key in funded and key != JOINT_KEY}
+    if JOINT_KEY in by_party:
+        data.joint_paid = by_party[JOINT_KEY].paid
+    labels = data.party_by_key
     for line in (
         BudgetLine.objects.filter(cluster_year=cluster_year)
         .select_related("initiative__area")
         .order_by("initiative__name", "source", "party_kind", "municipality__name", "region__code", "id")
     ):
-        party = by_key[(line.party_kind, line.municipality_id, line.region_id)]
         data.budget_rows.append((
             line.initiative.name, line.initiative.area.name,
-            line.get_source_display(), party.label, line.amount,
+            line.get_source_display(), labels[line.party_key].label, line.amount,
         ))
-    paid = defaultdict(lambda: Decimal("0.00"))
-    for row in (
-        FundingLine.objects.filter(cluster_year=cluster_year)
-        .values("party_kind", "municipality_id", "region_id")
-        .annotate(total=Sum("paid"))
-    ):
-        if row["party_kind"] == PartyKind.MUNICIPALITIES_JOINTLY:
-            data.joint_paid += row["total"]
-        else:
-            paid[(row["party_kind"], row["municipality_id"], row["region_id"])] += row["total"]
-    data.paid_by_party = dict(paid)
     for commitment in CarryOverCommitment.objects.filter(cluster_year=cluster_year):
-        data.commitments[(commitment.party_kind, commitment.municipality_id, commitment.region_id)] = commitment
+        data.commitments[commitment.party_key] = commitment
     return data
 
 
 def entry_rows(cluster_year: ClusterYear, initiatives: list[Initiative], parties: list[Party]):
-    """The live entries as tuples in Regnskab's column order, streamed in chunks."""
+    """The live entries as tuples in Regnskab's column order, streamed in chunks. One query."""
+    from accounts.parties import party_key
     from workbook.layout import COST_KIND_LABELS, KIND_LABELS
 
     initiative_by_id = {i.pk: i for i in initiatives}
-    party_by_key = {p.key: p for p in parties}
+    label_by_key = {p.key: p.label for p in parties}
     rows = live_entries(cluster_year).order_by("booking_date", "id").values_list(
         "booking_date", "initiative_id", "party_kind", "municipality_id", "region_id",
         "account_code", "kind", "cost_kind", "amount", "text", "voucher",
@@ -169,7 +149,7 @@ def entry_rows(cluster_year: ClusterYear, initiatives: list[Initiative], parties
          amount, text, voucher) in rows.iterator(chunk_size=2000):
         initiative = initiative_by_id[initiative_id]
         yield (
-            booking_date, initiative.name, initiative.area.name, party_by_key[(kind_of_party, mid, rid)].label,
+            booking_date, initiative.name, initiative.area.name, label_by_key[party_key(kind_of_party, mid, rid)],
             account_code, KIND_LABELS[kind], COST_KIND_LABELS[cost_kind], amount, text, voucher,
         )
 

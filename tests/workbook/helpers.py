@@ -55,3 +55,11 @@ def sheet_xml(data: bytes, title: str) -> str:
     index = wb.sheetnames.index(title) + 1
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read(f"xl/worksheets/sheet{index}.xml").decode()
+
+
+def shared_strings_xml(data: bytes) -> str:
+    """The workbook's shared-string table (where a writer may keep a sheet's text), or "" without one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "xl/sharedStrings.xml" not in archive.namelist():
+            return ""
+        return archive.read("xl/sharedStrings.xml").decode()
