@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "klyngeportal.context_processors.access",
             ],
             "builtins": ["klyngeportal.templatetags.danish"],
         },
@@ -196,6 +197,35 @@ if EMAIL_BACKEND_NAME == "django.core.mail.backends.smtp.EmailBackend":
         "timeout": 10,
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "klyngeportal@localhost")
+
+
+def clean_site_url(value: str) -> str:
+    """The portal's address for links in e-mails: scheme and host (and port), no trailing slash; or empty.
+
+    A path is refused: the links are SITE_URL + a reversed path, which carries any script prefix itself.
+    """
+    from urllib.parse import urlsplit
+
+    given = value.strip()
+    value = given.rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number
+        port_ok = False
+    if (not port_ok or parts.scheme not in {"http", "https"} or not parts.hostname
+            or parts.path or parts.query or parts.fragment or "@" in parts.netloc):
+        raise RuntimeError(
+            "SITE_URL skal være portalens adresse med http:// eller https:// og uden sti, "
+            f"fx https://klynge.example.dk (er {given!r})."
+        )
+    return value
+
+
+# E-mails link to SITE_URL + the page's path; empty (development) gives links relative to the site.
+SITE_URL = clean_site_url(os.environ.get("SITE_URL", ""))
 
 # Uploads: the Excel template import refuses larger files itself with a Danish message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

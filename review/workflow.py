@@ -111,8 +111,8 @@ def recipients_for(cluster_year: ClusterYear, audiences: tuple[str, ...], exclud
 
 
 def _absolute(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{base}{path}"
+    """SITE_URL (scheme and host, checked in settings) before the path; the bare path when it is empty."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def cluster_year_url(cluster_year: ClusterYear) -> str:
