@@ -1,8 +1,9 @@
-"""Serve the template and the export; find a cluster from command-line words."""
+"""Serve the template and the export; find a cluster and the acting user from command-line words."""
 from __future__ import annotations
 
 import tempfile
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.http import FileResponse
 
@@ -51,3 +52,16 @@ def find_cluster(region_text: str, cluster_text: str) -> Cluster:
         known = ", ".join(region.clusters.order_by("name").values_list("name", flat=True))
         raise CommandError(f"Ukendt klynge «{text}» i Region {region.name}. Klynger i regionen: {known}.")
     return cluster
+
+
+def acting_user(username: str | None):
+    """The user a command acts as (``--user``): named, existing and active; what they may do is
+    asked of users.access by the command."""
+    if not username:
+        raise CommandError("Angiv med --user BRUGERNAVN, hvem der udfører handlingen.")
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"Ukendt bruger «{username}».")
+    if not user.is_active:
+        raise CommandError(f"Brugeren «{username}» er deaktiveret.")
+    return user

@@ -81,11 +81,3 @@ TEXT_FORMAT = "@"
 # Characters that make Excel treat typed text as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 
-
-def municipality_label(name: str) -> str:
-    """As on the portal's pages: the municipality's name ("Aarhus"); "Aarhus Kommune" is accepted on import."""
-    return name
-
-
-def region_label(name: str) -> str:
-    return f"Region {name}"

@@ -6,7 +6,7 @@ import pytest
 
 from accounts import services
 from accounts.models import Entry, ImportBatch
-from workbook.importer import ImportRefused, parse_amount
+from workbook.importer import ImportRefused, amount_value
 from workbook.selectors import live_entries
 
 from .conftest import INITIATIVES, make_initiatives
@@ -125,7 +125,7 @@ def test_every_problem_is_listed_by_sheet_cell_and_nothing_is_saved(ledger):
     assert "Omkostningstype" in found[("Regnskab", "G11")]
     assert "identisk med række 12" in found[("Regnskab", "A13")]
     assert "dato" in found[("Regnskab", "E14")]
-    assert "negativt" in found[("Regnskab", "H15")]
+    assert "større end 0" in found[("Regnskab", "H15")]  # the accounts' rule for an amount, in its words
     assert "to decimaler" in found[("Regnskab", "H16")]
     assert len(problems) == 14
 
@@ -178,13 +178,14 @@ def test_an_initiative_not_running_in_the_year(ledger):
     (1234.5, Decimal("1234.50")), (7, Decimal("7.00")),
 ])
 def test_danish_amounts(text, expected):
-    assert parse_amount(text) == (expected, None)
+    assert amount_value(text) == expected
 
 
 @pytest.mark.parametrize("text", ["1.23", "1,234.50", "abc", "12,345", "", "-5", "0", True, "1e5"])
-def test_amounts_refused(text):
-    amount, problem = parse_amount(text)
-    assert amount is None and problem
+def test_amounts_refused(ledger, text):
+    """Refused at the amount's cell, whether the reading (parse_danish_number) or the accounts' rule says no."""
+    problems = refused(ledger.cy, fill(export_bytes(ledger.cy, blank=True), [good(amount=text)]), ledger.secretariat)
+    assert [p.cell for p in problems] == ["H2"] and problems[0].message
 
 
 def test_live_entries_leave_out_reversed_pairs(ledger):
