@@ -195,11 +195,6 @@ def test_no_template_needs_inline_script_or_style():
     assert not found, "\n".join(found)
 
 
-@pytest.mark.xfail(
-    reason="403.html and accounts/refused.html still link 'Tilbage' as javascript:history.back(), which the "
-    "policy blocks; their owners switch to <a data-history-back> with static/js/history-back.js",
-    strict=False,
-)
 def test_no_template_links_to_a_javascript_url():
     """script-src 'self' blocks javascript: URLs too: such a link does nothing under the policy."""
     found = [
