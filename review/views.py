@@ -11,6 +11,7 @@ from django_tables2.export import ExportMixin
 
 from accounts.models import Initiative
 from geography.models import Region
+from klyngeportal.forms_flow import form_flow
 from review import selectors, services
 from review.filters import CollectionFilter
 from review.forms import CommentForm, EvaluationForm, SpreadingDecisionForm, TransitionForm
@@ -122,18 +123,15 @@ def evaluation_edit(request, initiative_pk: int, year: int):
         raise PermissionDenied(problem)
     evaluation = Evaluation.objects.filter(initiative=initiative, year=year).first()
     form = EvaluationForm(request.POST or None, instance=evaluation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = services.evaluation_save(
-                initiative=initiative, year=year, by=request.user,
-                **{name: form.cleaned_data[name] for name in form.Meta.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Evalueringen af «{initiative.name}» er gemt.")
-            return redirect(evaluation)
-    return render(request, "review/evaluation_form.html", {
+    done = form_flow(
+        request, form,
+        lambda data: services.evaluation_save(
+            initiative=initiative, year=year, by=request.user, **{name: data[name] for name in form.Meta.fields},
+        ),
+        success=f"Evalueringen af «{initiative.name}» er gemt.",
+        then=lambda saved: saved,
+    )
+    return done or render(request, "review/evaluation_form.html", {
         "form": form, "initiative": initiative, "year": year, "evaluation": evaluation,
     })
 
@@ -146,20 +144,19 @@ def evaluation_detail(request, pk: int):
     decisions = list(evaluation.decisions.select_related("by").order_by("-at", "-id"))
     may_decide = services.evaluation_problem(request.user, initiative, evaluation.year, "decide_spreading") is None
     form = SpreadingDecisionForm(request.POST or None) if may_decide else None
-    if request.method == "POST":
-        if not may_decide:
-            raise PermissionDenied("Kun SSU i klyngens region kan træffe beslutning om udbredelse.")
-        if form.is_valid():
-            try:
-                services.spreading_decide(
-                    evaluation=evaluation, by=request.user,
-                    decision=form.cleaned_data["decision"], reasons=form.cleaned_data["reasons"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Beslutningen om udbredelse er gemt.")
-                return redirect(evaluation)
+    if request.method == "POST" and not may_decide:
+        raise PermissionDenied("Kun SSU i klyngens region kan træffe beslutning om udbredelse.")
+    if form is not None:
+        done = form_flow(
+            request, form,
+            lambda data: services.spreading_decide(
+                evaluation=evaluation, by=request.user, decision=data["decision"], reasons=data["reasons"],
+            ),
+            success="Beslutningen om udbredelse er gemt.",
+            then=evaluation,
+        )
+        if done is not None:
+            return done
     return render(request, "review/evaluation_detail.html", {
         "evaluation": evaluation,
         "initiative": initiative,
