@@ -108,6 +108,9 @@ if os.environ.get("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
+# django-simple-history's admin shows earlier versions without a "Gendan" button; the POST itself is
+# refused by klyngeportal.admin_guard.HistoryAdmin (the setting only hides the button).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # django-axes first: it refuses a locked-out username or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
