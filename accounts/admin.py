@@ -1,6 +1,9 @@
-"""Admin for the accounts: reference data (areas) editable; ledger entries read-only (append-only)."""
+"""Admin for the accounts: reference data (areas) editable; everything else view-only.
+
+The ledger (entries, status changes, imports) is append-only down to the database
+(klyngeportal/ledger_guard.py); the rest is written by the services. History pages answer GET only.
+"""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import (
     BudgetLine,
@@ -13,6 +16,7 @@ from accounts.models import (
     InitiativeArea,
     StatusChange,
 )
+from klyngeportal.admin_guard import HistoryAdmin, ReadOnlyAdmin
 
 
 @admin.register(InitiativeArea)
@@ -22,21 +26,8 @@ class InitiativeAreaAdmin(admin.ModelAdmin):
     ordering = ("year", "sort_order")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that are written by the portal's services only: the admin may look, never change."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ClusterYear)
-class ClusterYearAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ClusterYearAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ("cluster", "year", "status", "closed_at")
     list_filter = ("year", "status", "cluster__region")
     list_select_related = ("cluster__region",)
@@ -50,7 +41,7 @@ class StatusChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class InitiativeAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ("name", "cluster", "area", "first_year", "last_year", "status")
     list_filter = ("status", "area", "cluster__region")
     search_fields = ("name",)
@@ -58,14 +49,14 @@ class InitiativeAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class FundingLineAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ("cluster_year", "source", "party_kind", "municipality", "region", "allocated", "paid")
     list_filter = ("source", "party_kind")
     list_select_related = ("cluster_year__cluster__region", "municipality", "region")
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class BudgetLineAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ("cluster_year", "initiative", "source", "party_kind", "municipality", "region", "amount")
     list_filter = ("source",)
     list_select_related = ("cluster_year__cluster__region", "initiative", "municipality", "region")
@@ -88,6 +79,6 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CarryOverCommitment)
-class CarryOverCommitmentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class CarryOverCommitmentAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ("cluster_year", "party_kind", "municipality", "region", "amount", "committed_by", "committed_on")
     list_select_related = ("cluster_year__cluster__region", "municipality", "region")

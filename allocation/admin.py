@@ -1,8 +1,8 @@
 """Admin for allocation rounds. A published round is read-only here too (it is frozen); its history is shown."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from allocation.models import AllocationRound, ClusterWeight, MunicipalityWeight, PublishedRow, RegionKey
+from klyngeportal.admin_guard import HistoryAdmin
 
 
 class FrozenWhenPublished:
@@ -53,7 +53,7 @@ class PublishedRowInline(admin.TabularInline):
 
 
 @admin.register(AllocationRound)
-class AllocationRoundAdmin(FrozenWhenPublished, SimpleHistoryAdmin):
+class AllocationRoundAdmin(FrozenWhenPublished, HistoryAdmin):
     list_display = ("name", "year", "status", "pot", "municipal_pot", "regional_pot", "population_basis")
     list_filter = ("year", "status")
     search_fields = ("name", "slug")

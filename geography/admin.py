@@ -4,7 +4,6 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from geography.models import (
     Cluster,
@@ -17,6 +16,7 @@ from geography.models import (
 )
 from geography.population import PopulationFileError, population_quarter_load
 from geography.rules import map_problems
+from klyngeportal.admin_guard import HistoryAdmin
 
 
 @admin.register(Region)
@@ -66,7 +66,7 @@ class ClusterListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ("year", "cluster", "municipality", "kind", "table2_mark", "funding_share")
     list_filter = ("year", "kind", "cluster__region", ClusterListFilter)
     search_fields = ("municipality__name", "cluster__name", "municipality__code")

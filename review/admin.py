@@ -1,17 +1,17 @@
+"""Admin for the review: comments view-only (append-only down to the database); evaluations editable,
+their history GET only."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from klyngeportal.admin_guard import HistoryAdmin, ReadOnlyAdmin
 from review.models import Comment, Evaluation, SpreadingDecision
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ("cluster_year", "author", "at")
     list_select_related = ("cluster_year__cluster__region", "author")
     list_filter = ("cluster_year__year", "cluster_year__cluster__region")
     search_fields = ("text", "cluster_year__cluster__name")
-    readonly_fields = ("at",)
-    raw_id_fields = ("cluster_year", "author")
 
 
 class SpreadingDecisionInline(admin.TabularInline):
@@ -22,7 +22,7 @@ class SpreadingDecisionInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(HistoryAdmin):
     list_display = ("initiative", "year", "status", "updated_at", "updated_by")
     list_select_related = ("initiative__cluster__region", "updated_by")
     list_filter = ("status", "year", "initiative__cluster__region")
