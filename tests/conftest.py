@@ -1,9 +1,16 @@
-"""Shared fixtures: the reference data loaded once per test database, and users per role."""
+"""Shared fixtures: the reference data loaded once per test database, and users per role.
+
+Also the two PostgreSQL probes the race tests use to see that a thread really waits on a row lock.
+"""
+import time
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from geography.models import Cluster, Region
-from users.models import Role, User
+from tests import factories
+from users.models import User
 
 # The Playwright fixtures (browser, page, login, shot) for browser tests in any folder.
 pytest_plugins = ["tests.browser_fixtures"]
@@ -54,26 +61,20 @@ def ref(db):
 
 
 def get_cluster(region_code: int, name: str) -> Cluster:
-    return Cluster.objects.select_related("region").get(region__code=region_code, name=name)
+    return factories.cluster(region_code, name)
 
 
 @pytest.fixture
 def make_user(ref):
+    """A user of the role who logs in with TEST_PASSWORD (tests/factories.py's ``user``; no e-mail unless given)."""
     counter = {"n": 0}
 
     def _make(role: str, *, cluster: Cluster | None = None, region: Region | None = None, **extra) -> User:
         counter["n"] += 1
-        user = User.objects.create_user(
-            username=extra.pop("username", f"{role}{counter['n']}"),
-            password=TEST_PASSWORD,
-            role=role,
-            cluster=cluster,
-            region=region,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-            **extra,
+        return factories.user(
+            role, username=extra.pop("username", f"{role}{counter['n']}"), cluster=cluster, region=region,
+            password=TEST_PASSWORD, email=extra.pop("email", ""), **extra,
         )
-        return user
 
     return _make
 
@@ -94,16 +95,9 @@ def bornholm(ref) -> Cluster:
 
 
 @pytest.fixture
-def users(make_user, aarhus, randers, bornholm):
+def users(ref, aarhus, randers, bornholm):
     """One user per role in the permission matrix: cluster A = Aarhusklyngen, B = Randers Klyngen."""
-    return {
-        "secretariat_a": make_user(Role.SECRETARIAT, cluster=aarhus, username="sek_a"),
-        "secretariat_b": make_user(Role.SECRETARIAT, cluster=randers, username="sek_b"),
-        "ssu_a": make_user(Role.SSU, region=aarhus.region, username="ssu_a"),
-        "ssu_other": make_user(Role.SSU, region=bornholm.region, username="ssu_other"),
-        "national": make_user(Role.NATIONAL, username="national"),
-        "admin": make_user(Role.ADMIN, username="admin"),
-    }
+    return factories.matrix_users(aarhus=aarhus, randers=randers, bornholm=bornholm, password=TEST_PASSWORD, email="")
 
 
 @pytest.fixture
@@ -117,3 +111,36 @@ def client_for(client):
         return c
 
     return _client
+
+
+# --- row-lock probes (PostgreSQL) --------------------------------------------
+
+def backend_pid() -> int:
+    """The PostgreSQL backend process id of this thread's database connection (opens it if needed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def blocked_on_lock(waiter_pid: int, holder_pid: int, *, timeout: float = 15.0) -> bool:
+    """Poll PostgreSQL until the backend ``waiter_pid`` waits for a lock that ``holder_pid`` holds.
+
+    True as soon as pg_stat_activity shows the waiter waiting on a heavyweight lock
+    (``wait_event_type = 'Lock'``) and ``pg_blocking_pids`` names the holder; False when the deadline
+    passes first (the waiter never queued behind the holder: it did not wait on the lock). Call it
+    from a connection in autocommit (the test's own, in a transactional test), never from inside a
+    transaction: PostgreSQL keeps one snapshot of pg_stat_activity per transaction.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock')"
+                " AND %s = ANY(pg_blocking_pids(%s))",
+                [waiter_pid, holder_pid, waiter_pid],
+            )
+            if cursor.fetchone()[0]:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)  # the polling interval, not a wait for the other thread

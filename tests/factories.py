@@ -1,4 +1,8 @@
-"""Small factories for tests: state built through the portal's own services.
+"""The one set of small factories for tests: state built through the portal's own services.
+
+Every write goes through accounts.services, review.workflow, review.services or the workbook
+importer, so no test holds a state the portal itself would refuse. The conftest fixtures of the
+test folders are thin wrappers of these functions.
 
 Everything made here is synthetic ("Syntetisk ..."): names and amounts only
 exist so that pages and permissions have something to show and to refuse.
@@ -22,30 +26,42 @@ A_SECRET = "Syntetisk postering kun for Aarhus"
 A_COMMENT = "Syntetisk kommentar kun for Aarhusklyngen"
 
 
-def user(role: str, *, username: str, cluster=None, region=None, password: str | None = None):
-    """A portal user; without a password it can only be logged in with force_login (fast)."""
+def user(role: str, *, username: str, cluster=None, region=None, password: str | None = None,
+         email: str | None = None, **fields):
+    """A portal user; without a password it can only be logged in with force_login (fast).
+
+    The e-mail is ``<username>@syntetisk.invalid`` unless given ("" for none); ``fields`` go to the user.
+    """
     return get_user_model().objects.create_user(
         username=username,
         password=password,
         role=role,
         cluster=cluster,
         region=region,
-        email=f"{username}@syntetisk.invalid",
+        email=f"{username}@syntetisk.invalid" if email is None else email,
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
+        **fields,
     )
 
 
-def matrix_users(*, aarhus, randers, bornholm, password: str | None = None) -> dict:
+def matrix_users(*, aarhus, randers, bornholm, password: str | None = None, **fields) -> dict:
     """The six logged-in roles of the permission matrix (cluster A = Aarhusklyngen, B = Randers Klyngen)."""
     return {
-        "secretariat_a": user(Role.SECRETARIAT, username="sek_a", cluster=aarhus, password=password),
-        "secretariat_b": user(Role.SECRETARIAT, username="sek_b", cluster=randers, password=password),
-        "ssu_a": user(Role.SSU, username="ssu_a", region=aarhus.region, password=password),
-        "ssu_other": user(Role.SSU, username="ssu_other", region=bornholm.region, password=password),
-        "national": user(Role.NATIONAL, username="national", password=password),
-        "admin": user(Role.ADMIN, username="admin", password=password),
+        "secretariat_a": user(Role.SECRETARIAT, username="sek_a", cluster=aarhus, password=password, **fields),
+        "secretariat_b": user(Role.SECRETARIAT, username="sek_b", cluster=randers, password=password, **fields),
+        "ssu_a": user(Role.SSU, username="ssu_a", region=aarhus.region, password=password, **fields),
+        "ssu_other": user(Role.SSU, username="ssu_other", region=bornholm.region, password=password, **fields),
+        "national": user(Role.NATIONAL, username="national", password=password, **fields),
+        "admin": user(Role.ADMIN, username="admin", password=password, **fields),
     }
+
+
+def cluster(region_code: int, name: str):
+    """A cluster of the reference data, by its region's code and its name."""
+    from geography.models import Cluster
+
+    return Cluster.objects.select_related("region").get(region__code=region_code, name=name)
 
 
 def cluster_year(cluster, year: int):
@@ -60,34 +76,100 @@ def area(year: int = 2022, name: str = "Akutområdet"):
     return InitiativeArea.objects.get(year=year, name=name)
 
 
-def initiative(cy, *, by, name: str, last_year: int | None = None, area_name: str = "Akutområdet"):
+def administrator():
+    """An administrator to act where a test names no user: the first one there, else a synthetic one."""
+    found = get_user_model().objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    return found or user(Role.ADMIN, username="syntetisk_administrator")
+
+
+def member_municipality(cluster):
+    """The first funding municipality of the cluster (by municipality code)."""
+    from geography.models import Municipality
+
+    return Municipality.objects.filter(memberships__cluster=cluster, memberships__kind="funding").order_by("code")[0]
+
+
+def initiative(cy, *, by, name: str, last_year: int | None = None, area_name: str = "Akutområdet",
+               status: str = "active", description: str = "Syntetisk indsats til test.",
+               responsible: str = "cluster"):
+    """An initiative running in the cluster-year's year (to ``last_year``), made by ``by``."""
     from accounts import services
 
     return services.initiative_create(
         cluster_year=cy, by=by, name=name, area=area(cy.year, area_name),
-        description="Syntetisk indsats til test.", responsible="cluster", status="active",
+        description=description, responsible=responsible, status=status,
         first_year=cy.year, last_year=last_year or cy.year,
     )
 
 
-def budget_line(cy, init, *, by, municipality, amount: Decimal, source: str = "startup"):
+def budget_line(cy, init, *, by, municipality=None, region=None, amount: Decimal, source: str = "startup"):
+    """The budget of an initiative for one party: a municipality, or (with ``region``) the region."""
     from accounts import services
 
     return services.budget_line_set(
-        cluster_year=cy, by=by, initiative=init, source=source, party_kind="municipality",
-        municipality=municipality, amount=amount,
+        cluster_year=cy, by=by, initiative=init, source=source,
+        party_kind="region" if region is not None else "municipality",
+        municipality=municipality, region=region, amount=Decimal(amount),
     )
 
 
-def entry(cy, init, *, by, municipality, amount: Decimal, text: str = "Syntetisk postering",
-          kind: str = "expense", booking_date: datetime.date | None = None, account_code: str = MUNICIPAL_ACCOUNT):
+def funding_line(cy, *, by, municipality, paid: Decimal, source: str = "startup",
+                 text: str = "Syntetisk indbetaling"):
+    """A municipality's paid contribution entered by hand (start-up funds by default)."""
     from accounts import services
 
-    return services.entry_create(
+    return services.funding_line_create(
+        cluster_year=cy, by=by, source=source, party_kind="municipality", municipality=municipality,
+        paid=Decimal(paid), text=text,
+    )
+
+
+def commitment(cy, *, by, municipality, amount: Decimal, committed_by: str = "Syntetisk kommunaldirektør",
+               committed_on: datetime.date | None = None):
+    """A municipality's commitment to carry unspent money over (at most what it has unspent)."""
+    from accounts import services
+
+    return services.commitment_record(
+        cluster_year=cy, by=by, party_kind="municipality", municipality=municipality, amount=Decimal(amount),
+        committed_by=committed_by, committed_on=committed_on or datetime.date(cy.year, 12, 1),
+    )
+
+
+def entry_kwargs(cy, init, *, by, municipality, amount: Decimal = Decimal("1234.50"),
+                 text: str = "Syntetisk postering", kind: str = "expense", booking_date: datetime.date | None = None,
+                 account_code: str = MUNICIPAL_ACCOUNT, voucher: str = "SYN-1", cost_kind: str = "development",
+                 **overrides) -> dict:
+    """The keyword arguments of ``accounts.services.entry_create`` for a valid municipal expense."""
+    kwargs = dict(
         cluster_year=cy, initiative=init, party_kind="municipality", municipality=municipality,
         booking_date=booking_date or datetime.date(cy.year, 3, 15), kind=kind, amount=amount,
-        account_code=account_code, voucher="SYN-1", text=text, cost_kind="development", created_by=by,
+        account_code=account_code, voucher=voucher, text=text, cost_kind=cost_kind, created_by=by,
     )
+    kwargs.update(overrides)
+    return kwargs
+
+
+def entry(cy, init, *, by, municipality, amount: Decimal, **fields):
+    """One entry booked through the service (``fields`` as for ``entry_kwargs``)."""
+    from accounts import services
+
+    return services.entry_create(**entry_kwargs(cy, init, by=by, municipality=municipality, amount=amount, **fields))
+
+
+def booking_row(init, party, booking_date: datetime.date, kind: str, amount, account_code: str, text: str,
+                voucher: str, cost_kind: str = "development") -> dict:
+    """One row for ``accounts.services.entries_create_bulk``; ``party`` a Municipality or a Region."""
+    from geography.models import Municipality
+
+    row = {
+        "initiative": init, "booking_date": booking_date, "kind": kind, "amount": Decimal(amount),
+        "account_code": account_code, "text": text, "voucher": voucher, "cost_kind": cost_kind,
+    }
+    if isinstance(party, Municipality):
+        row.update(party_kind="municipality", municipality=party)
+    else:
+        row.update(party_kind="region", region=party)
+    return row
 
 
 def propose_funding(cy, *, by):
@@ -208,11 +290,11 @@ def build_world(*, password: str | None = None) -> World:
     """Clusters A and B with accounts, years in review for the SSU, and one user per role."""
     from allocation import services as allocation_services
     from allocation.models import AllocationRound
-    from geography.models import Cluster, Municipality, Region
+    from geography.models import Municipality, Region
 
-    aarhus = Cluster.objects.select_related("region").get(region__code=1082, name="Aarhusklyngen")
-    randers = Cluster.objects.select_related("region").get(region__code=1082, name="Randers Klyngen")
-    bornholm = Cluster.objects.select_related("region").get(region__code=1084, name="Bornholm")
+    aarhus = cluster(1082, "Aarhusklyngen")
+    randers = cluster(1082, "Randers Klyngen")
+    bornholm = cluster(1084, "Bornholm")
     users = matrix_users(aarhus=aarhus, randers=randers, bornholm=bornholm, password=password)
     sek_a, sek_b, ssu_a = users["secretariat_a"], users["secretariat_b"], users["ssu_a"]
     aarhus_m = Municipality.objects.get(code=751)

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from accounts import services
-from accounts.models import InitiativeArea
 from geography.models import Municipality
+from tests import factories
 from tests.conftest import get_cluster
 from users.models import Role
 
@@ -30,25 +30,12 @@ def d(day: int, month: int, year: int = 2022) -> datetime.date:
 
 
 def make_initiatives(cy, by, names=INITIATIVES):
-    result = {}
-    for name, area in names:
-        result[name] = services.initiative_create(
-            cluster_year=cy, by=by, name=name, area=InitiativeArea.objects.get(year=cy.year, name=area),
-            description="Syntetisk indsats til test.", responsible="cluster", status="active",
-        )
-    return result
+    """The initiatives by name, each in its area of the cluster-year's year."""
+    return {name: factories.initiative(cy, by=by, name=name, area_name=area) for name, area in names}
 
 
-def entry_row(initiative, party, booking_date, kind, amount, account_code, text, voucher, cost_kind="development"):
-    row = {
-        "initiative": initiative, "booking_date": booking_date, "kind": kind, "amount": Decimal(amount),
-        "account_code": account_code, "text": text, "voucher": voucher, "cost_kind": cost_kind,
-    }
-    if hasattr(party, "code") and party.__class__.__name__ == "Municipality":
-        row.update(party_kind="municipality", municipality=party)
-    else:
-        row.update(party_kind="region", region=party)
-    return row
+# One row for accounts.services.entries_create_bulk (a Municipality or the Region as the party).
+entry_row = factories.booking_row
 
 
 @pytest.fixture
@@ -67,7 +54,7 @@ def ledger(make_user, lillebaelt, sydvest):
     admin = make_user(Role.ADMIN, username="wb_admin")
     secretariat = make_user(Role.SECRETARIAT, cluster=lillebaelt, username="wb_sek")
     other_secretariat = make_user(Role.SECRETARIAT, cluster=sydvest, username="wb_sek_sydvest")
-    cy = services.cluster_year_get_or_create(cluster=lillebaelt, year=2022)
+    cy = factories.cluster_year(lillebaelt, 2022)
     initiatives = make_initiatives(cy, secretariat)
     akut, virker, psyk = (initiatives[name] for name, _ in INITIATIVES)
     billund = Municipality.objects.get(name="Billund")
@@ -81,12 +68,12 @@ def ledger(make_user, lillebaelt, sydvest):
         (psyk, "region", None, "80000.00"),
         (psyk, "municipality", kolding, "25000.00"),
     ]:
-        services.budget_line_set(
-            cluster_year=cy, by=secretariat, initiative=initiative, source="startup", party_kind=party_kind,
-            municipality=municipality, region=region if party_kind == "region" else None, amount=Decimal(amount),
+        factories.budget_line(
+            cy, initiative, by=secretariat, municipality=municipality,
+            region=region if party_kind == "region" else None, amount=Decimal(amount),
         )
-    services.funding_line_create(cluster_year=cy, by=secretariat, source="local", party_kind="municipality",
-                                 municipality=vejen, paid=Decimal("60000.00"), text="Syntetiske decentrale midler")
+    factories.funding_line(cy, by=secretariat, source="local", municipality=vejen, paid=Decimal("60000.00"),
+                           text="Syntetiske decentrale midler")
     rows = [
         entry_row(akut, billund, d(15, 3), "expense", "12345.67", "4.62.82.1.01", "Syntetisk løn akutteam", "B-1"),
         entry_row(akut, region, d(1, 4), "expense", "50000.00", "1.10.11", "=SUM(A1:A9) syntetisk tekst", "R-7"),
