@@ -1,66 +1,174 @@
-"""Two users saving entries at the same moment both land (separate connections, real threads).
+"""Bookings against a concurrent close or submission: the cluster-year row lock decides (real threads).
 
-On PostgreSQL the cluster-year row lock (SELECT ... FOR UPDATE) serialises the two bookings, and both
-commit. Run it there with a test database of its own:
+The race is made to happen, not hoped for: thread A takes the row lock through
+``accounts.services.cluster_year_lock`` inside a transaction; thread B calls ``entry_create`` and
+must queue behind it, which the test sees in PostgreSQL (B's backend waits on a lock A holds), with
+a deadline and no fixed sleep; only then A closes the year (or submits the accounts) through the
+services and commits. B re-reads the row after the wait, is refused, and writes nothing. Without the
+lock B would not wait and would book into a closed or submitted year: these tests fail.
+
+SQLite's in-memory test database is one shared-cache connection per thread with table locks and no
+busy timeout (a second writer fails at once instead of waiting), and it has no row locks at all:
+this runs in the PostgreSQL run, with a test database of its own:
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test TEST_DATABASE_NAME=test_accounts pytest tests/accounts
 """
 import datetime
 import threading
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
-from django.db import connections
+from django.core.exceptions import PermissionDenied
+from django.db import connections, transaction
 
 from accounts import services
-from accounts.models import Entry, Initiative, InitiativeArea
+from accounts.models import ClusterYear, Entry, ReviewStatus, StatusChange
+from accounts.services import cluster_year_lock
 from geography.models import Municipality
-from tests.conftest import ensure_reference_data, get_cluster
-from users.models import Role, User
+from review.workflow import cluster_year_transition
+from tests import factories
+from tests.conftest import backend_pid, blocked_on_lock, ensure_reference_data, get_cluster
+from users.models import Role
 
-# SQLite's in-memory test database is one shared-cache connection per thread with table locks and no
-# busy timeout: a second writer fails at once instead of waiting. This runs in the PostgreSQL run.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
+THREAD_TIMEOUT = 30  # seconds; a bound for a broken run, never a wait the test relies on
 
-def test_two_users_saving_at_the_same_moment_both_land():
+
+@pytest.fixture
+def accounts():
+    """Aarhusklyngen 2022 in draft with one initiative; a secretariat user and an administrator."""
     ensure_reference_data()
     aarhus = get_cluster(1082, "Aarhusklyngen")
-    first = User.objects.create_user("syntetisk_sek_1", role=Role.SECRETARIAT, cluster=aarhus)
-    second = User.objects.create_user("syntetisk_admin_2", role=Role.ADMIN, is_superuser=True)
-    cy = services.cluster_year_get_or_create(cluster=aarhus, year=2022)
-    initiative = services.initiative_create(
-        cluster_year=cy, by=first, name="Syntetisk samtidig indsats",
-        area=InitiativeArea.objects.get(year=2022, name="Andet"), responsible=Initiative.Responsible.CLUSTER,
-        status="active",
+    secretariat = factories.user(Role.SECRETARIAT, username="syntetisk_sek_1", cluster=aarhus)
+    admin = factories.user(Role.ADMIN, username="syntetisk_admin_2")
+    cy = factories.cluster_year(aarhus, 2022)
+    initiative = factories.initiative(cy, by=secretariat, name="Syntetisk samtidig indsats", area_name="Andet")
+    return SimpleNamespace(
+        cy=cy, initiative=initiative, secretariat=secretariat, admin=admin,
+        municipality=Municipality.objects.get(code=751),
     )
-    municipality = Municipality.objects.get(code=751)
+
+
+def book(accounts, user, amount: Decimal) -> Entry:
+    return services.entry_create(
+        cluster_year=accounts.cy, initiative=accounts.initiative, party_kind="municipality",
+        municipality=accounts.municipality, booking_date=datetime.date(2022, 6, 1), kind="expense",
+        amount=amount, account_code="4.62.82", voucher=f"SYN-{user.pk}", text="Syntetisk samtidig postering",
+        cost_kind="development", created_by=user,
+    )
+
+
+def close_the_year(locked: ClusterYear, accounts) -> None:
+    services.year_close(cluster_year=locked, by=accounts.secretariat)
+
+
+def submit_the_accounts(locked: ClusterYear, accounts) -> None:
+    cluster_year_transition(cluster_year=locked, action="submit", by=accounts.secretariat)
+
+
+def race(accounts, change) -> dict:
+    """A holds the row lock; B books and must wait on it; once PostgreSQL shows B waiting, A makes the
+    conflicting ``change`` and commits. Returns what each thread saw."""
+    outcome = {"a_pid": None, "b_pid": None}
+    a_holds_lock, b_ready, b_seen_waiting = threading.Event(), threading.Event(), threading.Event()
+
+    def thread_a():
+        try:
+            outcome["a_pid"] = backend_pid()
+            with transaction.atomic():
+                locked = cluster_year_lock(accounts.cy)
+                a_holds_lock.set()
+                b_seen_waiting.wait(THREAD_TIMEOUT)  # released by the probe below, or at its deadline
+                change(locked, accounts)
+            outcome["a"] = "committed"
+        except Exception as exc:  # noqa: BLE001 - reported by the assertions
+            outcome["a"] = repr(exc)
+        finally:
+            a_holds_lock.set()
+            connections.close_all()
+
+    def thread_b():
+        try:
+            outcome["b_pid"] = backend_pid()
+            b_ready.set()
+            a_holds_lock.wait(THREAD_TIMEOUT)
+            try:
+                entry = book(accounts, accounts.admin, Decimal("250.50"))
+                outcome["b"] = f"booked entry {entry.pk}"
+            except PermissionDenied as refused:
+                outcome["b"] = str(refused)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertions
+            outcome["b"] = repr(exc)
+        finally:
+            b_ready.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for thread in threads:
+        thread.start()
+    a_holds_lock.wait(THREAD_TIMEOUT)
+    b_ready.wait(THREAD_TIMEOUT)
+    outcome["b_waited_on_a"] = bool(outcome["a_pid"] and outcome["b_pid"]) and blocked_on_lock(
+        outcome["b_pid"], outcome["a_pid"]
+    )
+    b_seen_waiting.set()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    outcome["alive"] = [thread.name for thread in threads if thread.is_alive()]
+    return outcome
+
+
+def test_a_booking_waits_for_a_concurrent_close_and_is_refused(accounts):
+    outcome = race(accounts, close_the_year)
+
+    assert outcome["alive"] == []
+    assert outcome["a"] == "committed"
+    assert outcome["b"] == "Året 2022 er afsluttet for klyngen; det kan kun genåbnes af en administrator."
+    assert outcome["b_waited_on_a"], "B never waited on the row lock held by A"
+    accounts.cy.refresh_from_db()
+    assert accounts.cy.is_closed
+    assert not Entry.objects.filter(cluster_year=accounts.cy).exists()  # nothing half-written
+    assert list(StatusChange.objects.filter(cluster_year=accounts.cy).values_list("action", flat=True)) == [
+        StatusChange.Action.CLOSE_YEAR,
+    ]
+
+
+def test_a_booking_waits_for_a_concurrent_submission_and_is_refused(accounts):
+    outcome = race(accounts, submit_the_accounts)
+
+    assert outcome["alive"] == []
+    assert outcome["a"] == "committed"
+    assert outcome["b"] == "Regnskabet kan ikke ændres i status «Indsendt»."
+    assert outcome["b_waited_on_a"], "B never waited on the row lock held by A"
+    accounts.cy.refresh_from_db()
+    assert accounts.cy.status == ReviewStatus.SUBMITTED
+    assert not Entry.objects.filter(cluster_year=accounts.cy).exists()  # nothing half-written
+
+
+def test_two_users_saving_at_the_same_moment_both_land(accounts):
+    """Two bookings released together: the lock serialises them, and both commit."""
     barrier = threading.Barrier(2)
     results, errors = [], []
 
-    def book(user, amount):
+    def save(user, amount):
         try:
             barrier.wait(timeout=10)
-            entry = services.entry_create(
-                cluster_year=cy, initiative=initiative, party_kind="municipality", municipality=municipality,
-                booking_date=datetime.date(2022, 6, 1), kind="expense", amount=amount, account_code="4.62.82",
-                voucher=f"SYN-{user.pk}", text="Syntetisk samtidig postering", cost_kind="development",
-                created_by=user,
-            )
-            results.append(entry.pk)
+            results.append(book(accounts, user, amount).pk)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(repr(exc))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=book, args=(first, Decimal("100.00"))),
-               threading.Thread(target=book, args=(second, Decimal("250.50")))]
+    threads = [threading.Thread(target=save, args=(accounts.secretariat, Decimal("100.00"))),
+               threading.Thread(target=save, args=(accounts.admin, Decimal("250.50")))]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=THREAD_TIMEOUT)
 
     assert errors == []
     assert len(results) == 2
-    saved = Entry.objects.filter(cluster_year=cy).order_by("amount")
+    saved = Entry.objects.filter(cluster_year=accounts.cy).order_by("amount")
     assert [e.amount for e in saved] == [Decimal("100.00"), Decimal("250.50")]
     assert {e.created_by.username for e in saved} == {"syntetisk_sek_1", "syntetisk_admin_2"}

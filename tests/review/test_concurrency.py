@@ -1,40 +1,51 @@
-"""Two reviewers acting at once: the row lock lets exactly one move the accounts (PostgreSQL only)."""
+"""Two reviewers acting at once: the row lock lets exactly one move the accounts (PostgreSQL only).
+
+The first reviewer approves inside a transaction and keeps it open; the second tries to return the
+accounts and must queue behind the first's row lock. The test sees that wait in PostgreSQL (the
+second's backend waits on a lock the first holds), with a deadline and no fixed sleep; only then
+the first commits, and the second, re-reading the row after the wait, is refused.
+"""
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
 
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
 from review.workflow import TransitionRefused, cluster_year_transition
+from tests.conftest import backend_pid, blocked_on_lock
 
 # SELECT ... FOR UPDATE needs PostgreSQL (SQLite ignores it): runs in the PostgreSQL run.
 pytestmark = pytest.mark.postgresql
+
+THREAD_TIMEOUT = 30  # seconds; a bound for a broken run, never a wait the test relies on
 
 
 @pytest.mark.django_db(transaction=True)
 def test_second_reviewer_waits_for_the_first_and_is_refused(world, make_user):
     cluster_year_transition(cluster_year=world.cy_a, action="submit", by=world.users["secretariat_a"])
     second_ssu = make_user("ssu", region=world.cy_a.cluster.region, username="ssu_a2")
-    first_holds_lock = threading.Event()
-    outcome = {}
+    first_holds_lock, second_ready, second_seen_waiting = threading.Event(), threading.Event(), threading.Event()
+    outcome = {"first_pid": None, "second_pid": None}
 
     def first():
         try:
+            outcome["first_pid"] = backend_pid()
             with transaction.atomic():
                 cluster_year_transition(
                     cluster_year=ClusterYear.objects.get(pk=world.cy_a.pk), action="approve", by=world.users["ssu_a"]
                 )
                 first_holds_lock.set()
-                time.sleep(1.0)  # the second reviewer tries now, while this transaction is open
+                second_seen_waiting.wait(THREAD_TIMEOUT)  # released by the probe below, or at its deadline
             outcome["first"] = "ok"
         finally:
+            first_holds_lock.set()
             connection.close()
 
     def second():
         try:
-            first_holds_lock.wait(10)
-            started = time.monotonic()
+            outcome["second_pid"] = backend_pid()
+            second_ready.set()
+            first_holds_lock.wait(THREAD_TIMEOUT)
             try:
                 cluster_year_transition(
                     cluster_year=ClusterYear.objects.get(pk=world.cy_a.pk), action="return", by=second_ssu,
@@ -43,18 +54,25 @@ def test_second_reviewer_waits_for_the_first_and_is_refused(world, make_user):
                 outcome["second"] = "ok"
             except TransitionRefused as refused:
                 outcome["second"] = refused.messages[0]
-            outcome["waited"] = time.monotonic() - started
         finally:
+            second_ready.set()
             connection.close()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for t in threads:
         t.start()
+    first_holds_lock.wait(THREAD_TIMEOUT)
+    second_ready.wait(THREAD_TIMEOUT)
+    # it waited for the lock instead of reading the old status
+    outcome["waited"] = bool(outcome["first_pid"] and outcome["second_pid"]) and blocked_on_lock(
+        outcome["second_pid"], outcome["first_pid"]
+    )
+    second_seen_waiting.set()
     for t in threads:
-        t.join(30)
+        t.join(THREAD_TIMEOUT)
     assert outcome["first"] == "ok"
     assert outcome["second"] == "Kun et indsendt regnskab kan sendes retur (status er «Godkendt»)."
-    assert outcome["waited"] > 0.5  # it waited for the lock instead of reading the old status
+    assert outcome["waited"], "the second reviewer never waited on the row lock held by the first"
     world.cy_a.refresh_from_db()
     assert world.cy_a.status == ReviewStatus.APPROVED
     assert list(StatusChange.objects.filter(cluster_year=world.cy_a).values_list("action", flat=True)) == [
