@@ -53,8 +53,19 @@ class DanishDecimalField(forms.CharField):
 
 
 class RoundCopyForm(forms.Form):
+    """Name, description and year of a copy; the years are those a cluster map applies to (``years``)."""
+
     name = forms.CharField(label="Navn på scenariet", max_length=120)
+    year = forms.TypedChoiceField(
+        label="År", coerce=int,
+        help_text="Et andet år end kildens giver årets runde: indbyggertal pr. 1. januar i året "
+        "(kvartal K1) og årets klyngekort (det seneste kort, der gælder for året).",
+    )
     description = forms.CharField(label="Beskrivelse", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
 
 
 class RoundParametersForm(forms.Form):

@@ -81,6 +81,10 @@ class InternalCheck:
         return self.parts_sum - self.printed
 
     @property
+    def abs_difference(self) -> Decimal:
+        return abs(self.difference)
+
+    @property
     def kind(self) -> str:
         return classify(self.difference, INTERNAL_TOLERANCE_PER_CELL * (self.parts + 1))
 
@@ -111,6 +115,17 @@ class Reconciliation:
     @property
     def internal_deviations(self) -> list[InternalCheck]:
         return [check for check in self.internal if check.kind == "deviation"]
+
+    def subtotal_cell(self, check: InternalCheck) -> Cell | None:
+        """The computed region subtotal beside the printed one an internal check is about."""
+        return next(
+            (
+                cell for cell in self.cells
+                if cell.row.row_kind == "region_subtotal" and cell.region_name == check.region_name
+                and cell.column == check.column
+            ),
+            None,
+        )
 
     def deviating_cells_in(self, check: InternalCheck) -> list[Cell]:
         """The cluster cells of the region and column of an internal deviation that deviate from the computation."""

@@ -1,7 +1,9 @@
 """Reference data of the allocation app: the 2022 round and the published Table 1 (Bilag 1).
 
 Idempotent: creates or updates the round, its regional keys and the published
-rows, and appends a Danish line to `changes` for everything it changed.
+rows, derives København's shares from the loaded 2022K1 quarter while they are
+unset (shares set by an administrator are kept), and appends a Danish line to
+`changes` for everything it changed.
 """
 import csv
 import datetime
@@ -11,7 +13,8 @@ from pathlib import Path
 from django.db import transaction
 
 from allocation.models import AllocationRound, PopulationBasis, PublishedRow, RegionKey, RoundStatus
-from geography.models import Cluster, Region
+from allocation.shares import derive_shares, shares_save
+from geography.models import Cluster, Membership, MembershipKind, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TABLE1_2022 = DATA_DIR / "bilag1_tabel1_published.csv"
@@ -113,3 +116,17 @@ def load(changes) -> None:
     if extra.exists():
         count, _ = extra.delete()
         changes.add(f"slettet tabelrækker 2022 (bilag 1, tabel 1): {count} overskydende")
+    derive_unset_shares(round_, changes)
+
+
+def derive_unset_shares(round_: AllocationRound, changes) -> None:
+    """København's shares of the year derived from the loaded quarter, when none is set yet."""
+    shared = Membership.objects.filter(year=round_.year, kind=MembershipKind.SHARED_FUNDING)
+    if shared.filter(funding_share__isnull=False).exists():
+        return
+    derivation = derive_shares(round_.year, round_.reference_date)
+    if derivation.problems or not derivation.shares:
+        return  # no quarter loaded: the shares stay unknown, and the pages say so
+    shares_save(
+        year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares}, by=None, changes=changes
+    )

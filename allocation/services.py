@@ -8,6 +8,7 @@ reference data acting without a user.
 """
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,13 @@ from allocation.models import (
     AllocationRound,
     ClusterWeight,
     MunicipalityWeight,
+    PopulationBasis,
     RegionKey,
     RoundStatus,
     WithinRegionBasis,
 )
+from geography.models import ClusterFundingPopulation
+from geography.selectors import map_year_of, map_years
 from users.access import can_manage_allocation, can_publish_allocation
 
 MANAGE_REFUSAL = "Kun administratorer kan arbejde med scenarier og Københavns andele."
@@ -59,6 +63,13 @@ def frozen_message(round_: AllocationRound) -> str:
     return f"Runden «{round_.name}» er offentliggjort og dermed låst; lav en kopi for at regne på et scenarie."
 
 
+def already_published_message(published: AllocationRound) -> str:
+    return (
+        f"Der er allerede en offentliggjort runde for {published.year} («{published.name}»), og der kan kun "
+        "være én; kladden kan ikke offentliggøres."
+    )
+
+
 def _lock_draft(round_: AllocationRound) -> AllocationRound:
     locked = AllocationRound.objects.select_for_update().get(pk=round_.pk)
     if locked.status == RoundStatus.PUBLISHED:
@@ -75,19 +86,40 @@ def _unique_slug(name: str, year: int) -> str:
     return slug
 
 
+def year_reference_date(year: int) -> datetime.date:
+    """A year's population quarter: FOLK1A on 1 January of the year (2023 -> 2023K1)."""
+    return datetime.date(year, 1, 1)
+
+
 @transaction.atomic
-def round_copy(*, source: AllocationRound, name: str, by, description: str = "") -> AllocationRound:
-    """A draft copy of a round with its keys and weights (not its published table)."""
+def round_copy(
+    *, source: AllocationRound, name: str, by, description: str = "", year: int | None = None,
+) -> AllocationRound:
+    """A draft copy of a round with its keys and weights (not its published table).
+
+    Copied for another year it is that year's round: its population quarter is the year's
+    first (1 January), and it is computed on the year's cluster map (``map_year_for``). Table 1's
+    funding populations exist only for their own date, so such a copy counts the municipalities'
+    populations of the year's quarter unless funding populations exist for that date.
+    """
     require_manage(by)
+    year = source.year if year is None else year
+    if map_year_of(year, map_years()) is None:
+        raise ValidationError({"year": f"Der er intet klyngekort for {year} eller et tidligere år."})
+    reference_date, basis = source.reference_date, source.population_basis
+    if year != source.year:
+        reference_date = year_reference_date(year)
+        if not ClusterFundingPopulation.objects.filter(reference_date=reference_date).exists():
+            basis = PopulationBasis.MUNICIPALITY_QUARTER
     copy = AllocationRound(
-        year=source.year,
+        year=year,
         name=name,
-        slug=_unique_slug(name, source.year),
+        slug=_unique_slug(name, year),
         pot=source.pot,
         municipal_pot=source.municipal_pot,
         regional_pot=source.regional_pot,
-        population_basis=source.population_basis,
-        reference_date=source.reference_date,
+        population_basis=basis,
+        reference_date=reference_date,
         status=RoundStatus.DRAFT,
         based_on=source,
         description=description,
@@ -195,10 +227,7 @@ def round_publish(*, round_: AllocationRound, by) -> AllocationRound:
     locked = _lock_draft(round_)
     other = AllocationRound.objects.filter(year=locked.year, status=RoundStatus.PUBLISHED).exclude(pk=locked.pk)
     if other.exists():
-        raise ValidationError(
-            f"Der er allerede en offentliggjort runde for {locked.year} («{other.first().name}»); "
-            "der kan kun være én."
-        )
+        raise ValidationError(already_published_message(other.first()))
     comp = compute_round(locked)
     if comp.error:
         raise ValidationError(f"Runden kan ikke offentliggøres, fordi den ikke kan beregnes: {comp.error}")

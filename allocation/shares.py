@@ -83,8 +83,9 @@ def derive_shares(year: int, reference_date) -> ShareDerivation:
     if quarter is None:
         return ShareDerivation(
             year, None, [],
-            [f"Kommunernes indbyggertal pr. {reference_date:%d.%m.%Y} er ikke indlæst; "
-             "indlæs kvartalet med: python manage.py load_population FILE"],
+            [f"Kommunernes indbyggertal pr. {reference_date:%d.%m.%Y} er ikke indlæst endnu, så andelene kan "
+             "ikke afledes. En administrator kan indlæse kvartalet fra Danmarks Statistik (tabel FOLK1A) "
+             "under Administration."],
         )
     populations = dict(MunicipalityPopulation.objects.filter(quarter=quarter).values_list("municipality_id", "population"))
     funding = dict(

@@ -1,6 +1,8 @@
 """Allocation pages: rounds, the result in Table 1's layout, drill-down, reconciliation, scenarios."""
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -25,6 +27,7 @@ from allocation.reconciliation import KIND_LABELS, reconcile
 from allocation.shares import derive_shares, shares_save
 from allocation.tables import RoundTable
 from geography.models import Cluster, Municipality, Region
+from geography.selectors import map_year_of, map_years
 from users.access import can_manage_allocation, can_publish_allocation
 
 
@@ -33,6 +36,18 @@ def _round_or_404(slug: str) -> AllocationRound:
         return selectors.round_by_slug(slug)
     except AllocationRound.DoesNotExist as exc:
         raise Http404("Fordelingsrunden findes ikke.") from exc
+
+
+SCENARIO_YEARS_AHEAD = 3
+
+
+def scenario_years(source_year: int) -> list[int]:
+    """The years a scenario can be made for: from the first cluster map to a few years past the latest."""
+    years = map_years()
+    if not years:
+        return [source_year]
+    last = max(years[-1], source_year, datetime.date.today().year) + SCENARIO_YEARS_AHEAD
+    return list(range(years[0], last + 1))
 
 
 def _require_manage(user):
@@ -80,6 +95,7 @@ def round_list(request):
 def round_detail(request, slug):
     round_ = _round_or_404(slug)
     comp = selectors.compute_round(round_)
+    year_published = None if round_.is_published else selectors.published_round(round_.year)
     rec = reconcile(comp) if comp.result else None
     return render(request, "allocation/round_detail.html", {
         "round": round_,
@@ -90,7 +106,8 @@ def round_detail(request, slug):
         "kind_labels": KIND_LABELS,
         "table2_url": _table2_url(round_.year),
         "can_manage": can_manage_allocation(request.user),
-        "can_publish": can_publish_allocation(request.user),
+        "can_publish": can_publish_allocation(request.user) and year_published is None,
+        "year_published": year_published,
         "region_keys": sorted(comp.region_keys.values(), key=lambda k: k.region.code),
         "municipality_weight_count": len(comp.municipality_weights),
     })
@@ -157,13 +174,16 @@ def round_reconciliation(request, slug, fmt=None):
         return _download(exports.reconciliation_xlsx(rec), name, fmt)
     return render(request, "allocation/reconciliation_detail.html", {
         "round": round_, "comp": comp, "rec": rec, "kind_labels": KIND_LABELS,
-        "flagged": [(check, rec.deviating_cells_in(check)) for check in rec.internal_deviations],
+        "flagged": [
+            (check, rec.deviating_cells_in(check), rec.subtotal_cell(check)) for check in rec.internal_deviations
+        ],
     })
 
 
 def round_shares(request, slug):
     round_ = _round_or_404(slug)
-    derivation = derive_shares(round_.year, round_.reference_date)
+    map_year = map_year_of(round_.year, map_years()) or round_.year  # a 2023 round on the 2022 map
+    derivation = derive_shares(map_year, round_.reference_date)
     if request.method == "POST":
         _require_manage(request.user)
         if derivation.problems or not derivation.shares:
@@ -171,7 +191,7 @@ def round_shares(request, slug):
         else:
             try:
                 lines = shares_save(
-                    year=round_.year, shares={d.membership.pk: d.share for d in derivation.shares},
+                    year=map_year, shares={d.membership.pk: d.share for d in derivation.shares},
                     by=request.user,
                 )
             except ValidationError as exc:
@@ -190,7 +210,10 @@ def round_shares(request, slug):
 def round_copy(request, slug):
     _require_manage(request.user)
     source = _round_or_404(slug)
-    form = RoundCopyForm(request.POST or None, initial={"name": f"Scenarie: {source.name}"})
+    form = RoundCopyForm(
+        request.POST or None, years=scenario_years(source.year),
+        initial={"name": f"Scenarie: {source.name}", "year": source.year},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.round_copy(source=source, by=request.user, **form.cleaned_data)
@@ -312,6 +335,10 @@ def round_publish(request, slug):
     refused = _draft_or_refuse(request, round_)
     if refused:
         return refused
+    published = selectors.published_round(round_.year)
+    if published is not None:
+        messages.error(request, services.already_published_message(published))
+        return redirect(round_.get_absolute_url())
     if request.method == "POST":
         try:
             services.round_publish(round_=round_, by=request.user)

@@ -214,6 +214,10 @@ class PopulationQuarter(models.Model):
     code = models.CharField("kvartal", max_length=6, unique=True)
     reference_date = models.DateField("opgørelsesdato", unique=True)
     source_name = models.CharField("kildefil", max_length=255)
+    source = models.CharField(
+        "kilde", max_length=255, blank=True,
+        help_text="Hvor tallene kommer fra, når det vides (fx de medfølgende referencedata).",
+    )
     loaded_at = models.DateTimeField("indlæst", auto_now=True)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="indlæst af", on_delete=models.PROTECT,

@@ -2,7 +2,9 @@
 
 The file is the statbank CSV download: semicolon-separated, header
 ``OMRÅDE;KØN;ALDER;TID;INDHOLD`` with texts ("101 København", "I alt",
-"Alder i alt", "2022K1") or codes ("101", "TOT", "IALT", "2022K1"). Only totals
+"Alder i alt", "2022K1") or codes ("101", "TOT", "IALT", "2022K1"); or the
+simple form shipped in geography/data, ``municipality_code,municipality,population_2022k1``,
+which is read as the same rows and passes the same checks. Only totals
 over sex and age are accepted, for one quarter, with every municipality exactly
 once. Aggregate areas (Hele landet, the regions, landsdele) are skipped, and so
 is Christiansø (Ertholmene), which belongs to no municipality.
@@ -44,6 +46,9 @@ CHRISTIANSOE_NAMES = {"christiansø", "ertholmene"}
 MAX_POPULATION = 2_147_483_647  # the database column's upper bound
 
 AREA_RE = re.compile(r"^(\d{1,3})(?:\s+(.*))?$")
+SIMPLE_HEADER_RE = re.compile(r"^municipality_code,municipality,population_(\d{4})k([1-4])$", re.IGNORECASE)
+# Statistics Denmark's spelling -> the cluster map's (DST writes "Vesthimmerlands", the map "Vesthimmerland").
+DST_SPELLINGS = {"vesthimmerlands": "vesthimmerland"}
 
 
 class PopulationFileError(Exception):
@@ -68,6 +73,8 @@ class LoadResult:
     created: bool
     changes: list[str]
     notes: list[str]
+    changed: bool = True  # False: the quarter was there with the same figures
+
 
     @property
     def summary_lines(self) -> list[str]:
@@ -152,14 +159,19 @@ class _Areas:
         self.by_code = {m.code: m for m in municipalities}
         self.by_name = {m.name.casefold(): m for m in municipalities}
 
+    @staticmethod
+    def _fold(name: str) -> str:
+        folded = name.casefold()
+        if folded.endswith(" kommune"):
+            folded = folded[: -len(" kommune")].strip()
+        return DST_SPELLINGS.get(folded, folded)
+
     def classify(self, text: str):
         """(kind, municipality or reason); kind is municipality, national, aggregate, christiansoe or unknown."""
         text = " ".join(text.split())
         match = AREA_RE.match(text)
         code, name = (match.group(1), (match.group(2) or "").strip()) if match else (None, text)
-        folded = name.casefold()
-        if folded.endswith(" kommune"):
-            folded = folded[: -len(" kommune")].strip()
+        folded = self._fold(name)
         if code is not None:
             padded = code.zfill(3)
             if padded == NATIONAL_CODE:
@@ -188,6 +200,37 @@ class _Areas:
         return "municipality", municipality
 
 
+def _simple_rows(text: str) -> list[tuple[int, list[str]]] | None:
+    """The simple form ``municipality_code,municipality,population_2022k1`` as FOLK1A rows (OMRÅDE, TID, INDHOLD).
+
+    None when the file is not in that form. The line numbers are the file's, so every check
+    reports the line a reader finds in the file.
+    """
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    match = SIMPLE_HEADER_RE.match(first_line.strip())
+    if not match:
+        return None
+    quarter = f"{match.group(1)}K{match.group(2)}"
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        raw = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise PopulationFileError([f"Filen kan ikke læses som CSV: {exc}."]) from exc
+    rows, header_seen = [], False
+    for line_no, row in raw:
+        if not any(cell.strip() for cell in row):
+            continue
+        if not header_seen:
+            rows.append((line_no, ["OMRÅDE", "TID", "INDHOLD"]))
+            header_seen = True
+        elif len(row) != 3:
+            rows.append((line_no, row))  # refused below with its number of fields
+        else:
+            code, name, value = (cell.strip() for cell in row)
+            rows.append((line_no, [f"{code} {name}", quarter, value]))
+    return rows
+
+
 def parse(data: bytes, municipalities=None) -> ParsedFile:
     """Read and check a FOLK1A export; raise PopulationFileError with every problem."""
     text = decode(data)
@@ -204,11 +247,13 @@ def parse(data: bytes, municipalities=None) -> ParsedFile:
     christiansoe = None
     national_total = None
     data_rows = 0
-    try:
-        # reader.line_num is the file's line where the row ends (a quoted field may hold a line break)
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise PopulationFileError([f"Filen kan ikke læses som CSV: {exc}."]) from exc
+    rows = _simple_rows(text)
+    if rows is None:
+        try:
+            # reader.line_num is the file's line where the row ends (a quoted field may hold a line break)
+            rows = [(reader.line_num, row) for row in reader]
+        except csv.Error as exc:
+            raise PopulationFileError([f"Filen kan ikke læses som CSV: {exc}."]) from exc
     for line_no, row in rows:
         if not any(cell.strip() for cell in row):
             continue
@@ -303,9 +348,11 @@ def _municipalities(count: int) -> str:
     return f"{count} kommune" if count == 1 else f"{count} kommuner"
 
 
-def population_quarter_load(*, data: bytes, source_name: str, loaded_by=None) -> LoadResult:
+def population_quarter_load(*, data: bytes, source_name: str, source: str = "", loaded_by=None) -> LoadResult:
     """Check the file and save its quarter, replacing an earlier load of the same quarter.
 
+    ``source`` says where the figures come from (empty for an upload). A load that changes
+    nothing (same figures, file, source and user) saves nothing.
     Raises PopulationFileError (nothing saved) when the file has problems.
     """
     municipalities = list(Municipality.objects.all())
@@ -317,10 +364,13 @@ def population_quarter_load(*, data: bytes, source_name: str, loaded_by=None) ->
         created = quarter is None
         if created:
             quarter = PopulationQuarter(code=parsed.quarter_code, reference_date=parsed.reference_date)
-        quarter.source_name = source_name[:255]
+        described = (source_name[:255], source[:255], getattr(loaded_by, "pk", None))
+        relabelled = described != (quarter.source_name, quarter.source, quarter.loaded_by_id)
+        quarter.source_name, quarter.source = described[0], described[1]
         quarter.loaded_by = loaded_by
-        quarter.full_clean()
-        quarter.save()
+        if created:
+            quarter.full_clean()
+            quarter.save()
         existing = {p.municipality_id: p for p in MunicipalityPopulation.objects.filter(quarter=quarter)}
         to_create, to_update, changed = [], [], []
         for pk, value in parsed.populations.items():
@@ -334,6 +384,9 @@ def population_quarter_load(*, data: bytes, source_name: str, loaded_by=None) ->
                 row.population = value
                 row.clean_fields(exclude=["quarter", "municipality"])
                 to_update.append(row)
+        if not created and (relabelled or changed or to_create):
+            quarter.full_clean()
+            quarter.save()
         MunicipalityPopulation.objects.bulk_create(to_create)
         MunicipalityPopulation.objects.bulk_update(to_update, ["population"])
     when = format_reference_date(parsed.reference_date)
@@ -356,4 +409,7 @@ def population_quarter_load(*, data: bytes, source_name: str, loaded_by=None) ->
             lines.append(f"{quarter.code} ({when}) var allerede indlæst med de samme tal; intet ændret.")
         else:
             lines.append(f"I alt {format_number(total)} indbyggere.")
-    return LoadResult(quarter=quarter, created=created, changes=lines, notes=parsed.notes)
+    return LoadResult(
+        quarter=quarter, created=created, changes=lines, notes=parsed.notes,
+        changed=bool(created or changed or to_create),
+    )

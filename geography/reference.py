@@ -1,4 +1,4 @@
-"""Load the 2022 cluster map and funding populations shipped in geography/data.
+"""Load the 2022 cluster map, funding populations and FOLK1A 2022K1 shipped in geography/data.
 
 Idempotent: returns the list of changes it made (empty when all was in place).
 """
@@ -18,12 +18,18 @@ from geography.models import (
     Municipality,
     Region,
 )
+from geography.population import population_quarter_load
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAP_2022 = DATA_DIR / "cluster_map_2022.csv"
 FUNDING_POPULATION_2022 = DATA_DIR / "funding_population_2022.csv"
 FUNDING_POPULATION_DATE_2022 = datetime.date(2022, 1, 1)
-FUNDING_POPULATION_SOURCE = "Implied by Bilag 1, Table 1 (afledt af bilag 1, tabel 1)"
+FUNDING_POPULATION_SOURCE = "Afledt af bilag 1, tabel 1"
+FOLK1A_2022K1 = DATA_DIR / "folk1a_2022k1_municipalities.csv"
+FOLK1A_2022K1_SOURCE = (
+    "Danmarks Statistik, Statistikbanken, tabel FOLK1A, kvartal 2022K1 (offentligt udtræk); "
+    "kontrolleret mod bilag 1, tabel 1"
+)
 
 
 @dataclass
@@ -135,6 +141,18 @@ def load_funding_populations(path: Path, reference_date, changes: Changes) -> No
         )
 
 
+def load_population_quarter(path: Path, source: str, changes: Changes) -> None:
+    """A shipped FOLK1A quarter, through the same checks and save as ``manage.py load_population``.
+
+    Raises geography.population.PopulationFileError when the file does not pass them.
+    """
+    result = population_quarter_load(data=path.read_bytes(), source_name=path.name, source=source)
+    if result.changed:
+        verb = "oprettet" if result.created else "opdateret"
+        changes.add(f"{verb} kvartal {result.quarter.code} (FOLK1A): " + " ".join(result.changes))
+
+
 def load(changes: Changes) -> None:
     load_map(2022, MAP_2022, changes)
     load_funding_populations(FUNDING_POPULATION_2022, FUNDING_POPULATION_DATE_2022, changes)
+    load_population_quarter(FOLK1A_2022K1, FOLK1A_2022K1_SOURCE, changes)

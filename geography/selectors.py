@@ -47,6 +47,27 @@ def cluster_municipalities(cluster: Cluster, year: int, *, funding_only: bool = 
     return {m.municipality_id: m.municipality for m in rows if m.year == map_year}
 
 
+def map_memberships(year: int) -> list[Membership]:
+    """Every cluster's memberships in the map that applies to the year (``map_year_for`` per cluster). One query.
+
+    A 2023 round without a 2023 map is computed on the 2022 map. Municipality and cluster come along.
+    """
+    rows = list(
+        Membership.objects.filter(year__lte=year)
+        .select_related("municipality", "cluster")
+        .order_by("cluster__region__code", "cluster__name", "municipality__name")
+    )
+    latest: dict[int, int] = {}
+    for m in rows:
+        latest[m.cluster_id] = max(latest.get(m.cluster_id, m.year), m.year)
+    return [m for m in rows if m.year == latest[m.cluster_id]]
+
+
+def map_year_of(year: int, years: list[int]) -> int | None:
+    """The latest of the map years (``map_years``) not after the year: the same rule as ``map_year_for``."""
+    return max((y for y in years if y <= year), default=None)
+
+
 def map_years() -> list[int]:
     """The years that have a cluster map, newest last. One query."""
     return list(Membership.objects.order_by("year").values_list("year", flat=True).distinct())

@@ -37,11 +37,20 @@ from geography.models import (
     PopulationQuarter,
     Region,
 )
+from geography.selectors import map_memberships
 
 
 def quarter_code(date: datetime.date) -> str:
     """FOLK1A's quarter code for a reference date: 1 January 2022 -> 2022K1."""
     return f"{date.year}K{(date.month - 1) // 3 + 1}"
+
+
+def missing_quarter_sentence(code: str) -> str:
+    """What a reader is told when a quarter of FOLK1A is missing, and who can load it."""
+    return (
+        f"Kommunernes indbyggertal for {code} er ikke indlæst endnu, så bidraget pr. kommune kan ikke vises. "
+        "En administrator kan indlæse kvartalet fra Danmarks Statistik (tabel FOLK1A) under Administration."
+    )
 
 
 def rounds():
@@ -116,11 +125,7 @@ def load_computation(round_: AllocationRound) -> Computation:
         for c in Cluster.objects.select_related("region").filter(region__in=[k.region_id for k in region_keys.values()])
     }
     regions = {k.region_id: k.region for k in region_keys.values()}
-    memberships = list(
-        Membership.objects.filter(year=round_.year)
-        .select_related("municipality", "cluster")
-        .order_by("cluster__region__code", "cluster__name", "municipality__name")
-    )
+    memberships = map_memberships(round_.year)
     quarter = PopulationQuarter.objects.filter(reference_date=round_.reference_date).first()
     populations = dict(
         MunicipalityPopulation.objects.filter(quarter__reference_date=round_.reference_date).values_list(
@@ -181,10 +186,7 @@ def compute(comp: Computation) -> Computation:
             if m.cluster_id not in incomplete
         ]
     if not comp.has_municipality_populations:
-        comp.contributions_note = (
-            f"Kommunernes indbyggertal for {comp.quarter_code} er ikke indlæst; bidraget pr. kommune kan ikke "
-            "vises. Indlæs kvartalet med: python manage.py load_population FILE"
-        )
+        comp.contributions_note = missing_quarter_sentence(comp.quarter_code)
     elif missing_pop:
         names = ", ".join(sorted({m.municipality.name for m in missing_pop}))
         comp.contributions_note = f"{comp.quarter_code} mangler indbyggertal for: {names}."
@@ -193,8 +195,8 @@ def compute(comp: Computation) -> Computation:
         comp.contributions_note = (
             f"{names}s fordeling mellem klyngerne er ukendt for {round_.year}: den er hverken afledt eller "
             "angivet, og der antages ikke en fordeling (ingen 50/50). Bidraget pr. kommune vises derfor ikke "
-            "for de klynger, kommunen finansierer. Afled andelene med: "
-            f"python manage.py allocate {round_.year} --derive-shares --user BRUGERNAVN"
+            "for de klynger, kommunen finansierer. En administrator kan aflede andelene på siden "
+            "«Københavns andele»."
         )
 
     cluster_populations = None

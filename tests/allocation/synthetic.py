@@ -63,7 +63,12 @@ def folk1a_text(pops: dict[int, int], quarter: str = "2022K1") -> str:
 
 
 def load_synthetic_quarter(tmp_path, pops=None) -> dict[int, int]:
+    """The synthetic quarter in place of the shipped 2022K1, with København's shares unknown again."""
     from django.core.management import call_command
+
+    from tests.geography.folk1a import forget_loaded_quarters
+
+    forget_loaded_quarters()
 
     pops = pops or synthetic_populations()
     path = tmp_path / "syntetisk_folk1a_2022K1.csv"

@@ -13,6 +13,7 @@ from allocation.shares import derive_shares, shares_save
 from geography.models import Membership, MembershipKind, MunicipalityPopulation
 from tests.allocation.synthetic import KOEBENHAVN, load_synthetic_quarter
 from tests.conftest import get_cluster
+from tests.geography.folk1a import forget_loaded_quarters
 from users.models import Role
 
 D = Decimal
@@ -92,12 +93,13 @@ def test_allocate_municipalities_csv(quarter, capsys):
 
 @pytest.mark.django_db
 def test_allocate_municipalities_without_quarter_says_what_is_missing(ref, capsys):
+    forget_loaded_quarters()
     assert not MunicipalityPopulation.objects.exists()
     with pytest.raises(CommandError) as excinfo:
         call_command("allocate", "2022", "--municipalities", "--csv")
     message = str(excinfo.value)
     assert "\n" not in message
-    assert "2022K1" in message and "python manage.py load_population FILE" in message
+    assert "2022K1" in message and "python manage.py load_population FIL" in message
 
 
 @pytest.mark.django_db

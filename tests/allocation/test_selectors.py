@@ -5,10 +5,12 @@ import pytest
 from allocation.models import AllocationRound
 from allocation.selectors import compute_round, published_round, startup_contributions
 from tests.conftest import get_cluster
+from tests.geography.folk1a import forget_loaded_quarters
 
 
 @pytest.mark.django_db
 def test_startup_contributions_without_quarter_is_joint_municipal_line_and_region(ref, bornholm):
+    forget_loaded_quarters()
     lines = startup_contributions(bornholm, 2022)
     assert [(line.party_kind, line.amount) for line in lines] == [
         ("municipalities", Decimal("269319")),

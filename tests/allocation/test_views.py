@@ -9,6 +9,7 @@ from allocation.shares import derive_shares, shares_save
 from geography.models import Membership, Municipality, MunicipalityPopulation, PopulationQuarter
 from tests.allocation.synthetic import load_synthetic_quarter
 from tests.conftest import get_cluster
+from tests.geography.folk1a import forget_loaded_quarters
 from users.models import Role
 
 D = Decimal
@@ -28,25 +29,30 @@ def admin_user(make_user):
 def test_detail_in_table1_layout(national, client_for):
     c = client_for(national)
     html = c.get(reverse("allocation:round_detail", args=["2022"])).content.decode()
-    assert "6,81 kr." in html and "6,44-7,31 kr." in html
+    assert "6,81 kr." in html and "6,44–7,31 kr." in html
     assert "største rest" in html
     assert "Region Syddanmark i alt" in html and "8.557.655" in html
     assert html.count('class="subtotal"') == 5 and html.count('class="total"') == 1
     assert "40.000.000" in html and "80.000.000" in html
     assert "8.563.999" in html  # the published table's inconsistency is shown, not hidden
     assert reverse("geography:table2") in html
-    assert "Kommunernes indbyggertal for 2022K1 er ikke indlæst" in html
+    # the shipped 2022K1 gives the contributions per municipality out of the box
+    assert "Bidrag pr. kommune (CSV)" in html and "Bidrag pr. kommune (Excel)" in html
+    assert "ikke indlæst" not in html
 
 
 @pytest.mark.django_db
 def test_cluster_drill_down_without_and_with_quarter(national, client_for, tmp_path):
     c = client_for(national)
+    forget_loaded_quarters()
     aarhus = get_cluster(1082, "Aarhusklyngen")
     url = reverse("allocation:round_cluster", args=["2022", aarhus.pk])
     html = c.get(url).content.decode()
     assert "2.444.638" in html and "2.312.632" in html and "358.954" in html
     assert "8.645.180" in html  # the region's amount
-    assert "load_population" in html
+    # a plain sentence saying who can load the quarter, no command
+    assert "En administrator kan indlæse kvartalet" in html
+    assert "manage.py" not in html and "load_population" not in html
     load_synthetic_quarter(tmp_path)
     html = c.get(url).content.decode()
     assert "Samsø" in html and "Bidrag (kr.)" in html
@@ -64,8 +70,11 @@ def test_reconciliation_page(national, client_for):
 @pytest.mark.django_db
 def test_shares_page_shows_unknown_then_derived(national, admin_user, client_for, tmp_path):
     c = client_for(admin_user)
+    forget_loaded_quarters()
     url = reverse("allocation:round_shares", args=["2022"])
-    assert "ikke indlæst" in c.get(url).content.decode()
+    html = c.get(url).content.decode()
+    assert "ikke indlæst" in html and "En administrator kan indlæse kvartalet" in html
+    assert "manage.py" not in html
     load_synthetic_quarter(tmp_path)
     html = c.get(url).content.decode()
     assert "ukendt" in html and "Gem de afledte andele" in html
@@ -93,7 +102,7 @@ def test_scenario_copy_change_compare_publish(national, admin_user, client_for):
     # National readers read everything and change nothing: scenarios are made by administrators.
     assert client_for(national).post(reverse("allocation:round_copy", args=["2022"]), {"name": "x"}).status_code == 403
     c = client_for(admin_user)
-    response = c.post(reverse("allocation:round_copy", args=["2022"]), {"name": "Scenarie 90 mio."})
+    response = c.post(reverse("allocation:round_copy", args=["2022"]), {"name": "Scenarie 90 mio.", "year": "2022"})
     scenario = AllocationRound.objects.get(name="Scenarie 90 mio.")
     assert response.status_code == 302 and scenario.status == "draft" and scenario.based_on.slug == "2022"
     assert RegionKey.objects.filter(round=scenario).count() == 5
@@ -145,7 +154,7 @@ def test_published_round_is_frozen(admin_user, client_for):
 @pytest.mark.django_db
 def test_municipality_weights_form(admin_user, client_for, tmp_path):
     c = client_for(admin_user)
-    c.post(reverse("allocation:round_copy", args=["2022"]), {"name": "Syntetisk sundhedsindeks"})
+    c.post(reverse("allocation:round_copy", args=["2022"]), {"name": "Syntetisk sundhedsindeks", "year": "2022"})
     scenario = AllocationRound.objects.get(name="Syntetisk sundhedsindeks")
     url = reverse("allocation:round_municipality_weights", args=[scenario.slug])
     bad = c.post(url, {"lines": "101;1,2\n999;1\n147;x"}).content.decode()
@@ -173,7 +182,7 @@ PAGES = {
     "detail": (lambda: reverse("allocation:round_detail", args=["2022"]), 13),
     "cluster": (lambda: reverse("allocation:round_cluster", args=["2022", get_cluster(1084, "Bornholm").pk]), 12),
     "reconciliation": (lambda: reverse("allocation:round_reconciliation", args=["2022"]), 13),
-    "shares": (lambda: reverse("allocation:round_shares", args=["2022"]), 8),
+    "shares": (lambda: reverse("allocation:round_shares", args=["2022"]), 9),  # + the map year of the round
     "compare": (lambda: reverse("allocation:round_compare") + "?a=2022&b=2022", 24),
     "list": (lambda: reverse("allocation:round_list"), 6),
 }

@@ -7,9 +7,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geography.models import Municipality
+from geography.models import Membership, MembershipKind, Municipality, PopulationQuarter
 
 TEXT_HEADER = ["OMRÅDE", "KØN", "ALDER", "TID", "INDHOLD"]
+
+
+def forget_loaded_quarters() -> None:
+    """The database as before any FOLK1A quarter was loaded, and København's shares unknown.
+
+    load_reference ships the real 2022K1 and derives København's shares from it. A test of the
+    importer, of a missing quarter or of a synthetic quarter starts without them, as after an
+    administrator deleted the quarter in the admin (there is no service for it).
+    """
+    PopulationQuarter.objects.all().delete()
+    Membership.objects.filter(kind=MembershipKind.SHARED_FUNDING).update(funding_share=None)
 
 
 def synthetic_population(code: int) -> int:

@@ -13,12 +13,13 @@ from django.urls import reverse
 
 from geography.models import Membership, Region
 from tests.conftest import get_cluster
-from tests.geography.folk1a import write_folk1a
+from tests.geography.folk1a import forget_loaded_quarters, write_folk1a
 from users.models import Role
 
 pytestmark = pytest.mark.django_db
 
 # Requests by a national reader: session + user, then the page's own queries.
+# load_reference ships 2022K1, so a cluster page has a quarter by default ("cluster_detail_with_quarter").
 QUERIES = {
     "region_list": 9,
     "region_detail": 10,
@@ -36,6 +37,8 @@ def reader(make_user, client_for):
 
 @pytest.fixture
 def quarter_2022k1(ref, tmp_path):
+    """A synthetic 2022K1 in place of the shipped one, København's shares unknown."""
+    forget_loaded_quarters()
     call_command("load_population", str(write_folk1a(tmp_path)), stdout=io.StringIO())
 
 
@@ -130,8 +133,9 @@ def test_unknown_year_and_region_are_404(reader):
 # --- a cluster -------------------------------------------------------------------------
 
 def test_cluster_detail_horsens(reader, django_assert_num_queries):
+    """Out of the box: the shipped 2022K1 (Statistics Denmark) beside the funding population of Table 1."""
     url = reverse("geography:cluster_detail", args=["midtjylland", "horsens-klyngen"])
-    with django_assert_num_queries(QUERIES["cluster_detail"]):
+    with django_assert_num_queries(QUERIES["cluster_detail_with_quarter"]):
         response = reader.get(url)
     html = response.content.decode()
     assert "Horsens Klyngen" in html
@@ -139,7 +143,19 @@ def test_cluster_detail_horsens(reader, django_assert_num_queries):
     assert sorted(names) == ["Hedensted", "Horsens", "Odder", "Skanderborg"]
     # the funding population with its reference date and source
     assert "<dd>229.164 pr. 1. januar 2022</dd>" in html
-    assert "Implied by Bilag 1, Table 1" in html
+    assert "Afledt af bilag 1, tabel 1" in html
+    assert "FOLK1A 2022K1 (1. januar 2022), Danmarks Statistik, Statistikbanken, tabel FOLK1A" in html
+    # the four municipalities' real populations sum to the funding population Table 1 implies
+    assert footer(html) == "I alt 229.164 229.164"
+
+
+def test_cluster_detail_without_a_quarter(reader, django_assert_num_queries):
+    forget_loaded_quarters()
+    url = reverse("geography:cluster_detail", args=["midtjylland", "horsens-klyngen"])
+    with django_assert_num_queries(QUERIES["cluster_detail"]):
+        response = reader.get(url)
+    html = response.content.decode()
+    assert "<dd>229.164 pr. 1. januar 2022</dd>" in html
     assert "intet kvartal af FOLK1A er indlæst endnu" in html
     assert "Indbyggertal</a>" not in html  # no population column without a quarter
     assert "<tfoot" not in html  # and so no totals
@@ -194,6 +210,8 @@ def test_cluster_detail_with_shares_set(reader, quarter_2022k1):
 def test_cluster_detail_shows_share_problems(reader):
     from decimal import Decimal
 
+    # of the two shares load_reference derived, one unknown and one changed
+    Membership.objects.filter(year=2022, municipality__code=101, cluster__name="Klynge By").update(funding_share=None)
     Membership.objects.filter(year=2022, municipality__code=101, cluster__name="Klynge Syd").update(
         funding_share=Decimal("0.3"))
     html = reader.get(reverse("geography:cluster_detail", args=["hovedstaden", "klynge-by"])).content.decode()
@@ -241,6 +259,7 @@ def test_list_query_counts_do_not_grow_with_a_loaded_quarter(reader, tmp_path, d
 # --- a municipality ----------------------------------------------------------------------
 
 def test_municipality_detail(reader, tmp_path, django_assert_num_queries):
+    forget_loaded_quarters()  # synthetic quarters only
     call_command("load_population", str(write_folk1a(tmp_path)), stdout=io.StringIO())
     call_command("load_population", str(write_folk1a(tmp_path, quarter="2022K2", values={101: 2000})),
                  stdout=io.StringIO())
@@ -261,7 +280,14 @@ def test_municipality_detail(reader, tmp_path, django_assert_num_queries):
     assert [r["Klynge"] for r in export] == ["Klynge By", "Klynge Syd"]
 
 
+def test_municipality_detail_shows_the_shipped_quarter(reader):
+    html = reader.get(reverse("geography:municipality_detail", args=[101])).content.decode()
+    populations = html[html.index("Indbyggertal (FOLK1A)"):]
+    assert table_rows(populations) == ["2022K1 1. januar 2022 644.431 folk1a_2022k1_municipalities.csv"]
+
+
 def test_municipality_detail_without_quarters_and_404(reader):
+    forget_loaded_quarters()
     html = reader.get(reverse("geography:municipality_detail", args=[400])).content.decode()
     assert "Intet kvartal af FOLK1A er indlæst endnu." in html
     assert reader.get(reverse("geography:municipality_detail", args=[999])).status_code == 404
@@ -367,5 +393,5 @@ def test_query_counts_by_role(make_user, client_for, aarhus, django_assert_num_q
     url = reverse("geography:cluster_detail", args=["hovedstaden", "bornholm"])
     for role, person in people.items():
         logged_in = client_for(person)
-        with django_assert_num_queries(QUERIES["cluster_detail"] + header[role]):
+        with django_assert_num_queries(QUERIES["cluster_detail_with_quarter"] + header[role]):
             assert logged_in.get(url).status_code == 200

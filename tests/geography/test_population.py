@@ -9,9 +9,22 @@ from django.core.management import CommandError, call_command
 
 from geography.models import Municipality, MunicipalityPopulation, PopulationQuarter
 from geography.population import PopulationFileError, parse, population_quarter_load, quarter_reference_date
-from tests.geography.folk1a import TEXT_HEADER, folk1a_bytes, folk1a_rows, synthetic_population, write_folk1a
+from tests.geography.folk1a import (
+    TEXT_HEADER,
+    folk1a_bytes,
+    folk1a_rows,
+    forget_loaded_quarters,
+    synthetic_population,
+    write_folk1a,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_quarter_loaded(ref):
+    """The importer is tested on a database without the shipped 2022K1 (tests/geography/test_shipped_population.py has it)."""
+    forget_loaded_quarters()
 
 
 def load(path, capsys):

@@ -71,7 +71,7 @@ def test_share_between_0_and_1(ref):
 
 
 def test_population_is_not_negative_in_the_database(ref):
-    quarter = PopulationQuarter.objects.create(code="2022K1", reference_date="2022-01-01", source_name="syntetisk")
+    quarter = PopulationQuarter.objects.create(code="2021K4", reference_date="2021-10-01", source_name="syntetisk")
     with pytest.raises(IntegrityError), transaction.atomic():
         MunicipalityPopulation.objects.create(quarter=quarter, municipality=municipality("Aarhus"), population=-1)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -118,7 +118,7 @@ def test_clean_refuses_a_share_on_a_full_funding(ref):
 
 
 def test_clean_population_message_is_danish(ref):
-    quarter = PopulationQuarter.objects.create(code="2022K1", reference_date="2022-01-01", source_name="syntetisk")
+    quarter = PopulationQuarter.objects.create(code="2021K4", reference_date="2021-10-01", source_name="syntetisk")
     row = MunicipalityPopulation(quarter=quarter, municipality=municipality("Aarhus"), population=-3)
     with pytest.raises(ValidationError) as info:
         row.full_clean()
@@ -148,6 +148,8 @@ def test_shares_once_set_sum_to_exactly_one(ref):
 
 def test_map_problems_name_a_municipality_without_funding_and_a_lonely_shared_funder(ref):
     Membership.objects.filter(year=2022, municipality__name="Samsø").delete()
+    # København's shares (derived by load_reference) unknown, so the lonely shared funder is the only share problem
+    Membership.objects.filter(year=2022, municipality__code=101).update(funding_share=None)
     Membership.objects.filter(year=2022, municipality__code=101, cluster__name="Klynge By").delete()
     texts = [p.text for p in map_problems(2022)]
     assert texts == [

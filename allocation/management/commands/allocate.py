@@ -37,7 +37,8 @@ class Command(BaseCommand):
         comp = compute_round(round_)
         if municipalities:
             if comp.error or not comp.contributions_complete:
-                raise CommandError((comp.contributions_note or comp.error or "").replace("\n", " "))
+                message = (comp.contributions_note or comp.error or "").replace("\n", " ")
+                raise CommandError(message + _command_hint(comp))
             header, rows = exports.municipality_rows(comp)
         else:
             if comp.error:
@@ -83,6 +84,15 @@ class Command(BaseCommand):
         for d in derivation.shares:
             self.stdout.write(f"{d.membership.municipality.name} i {d.membership.cluster}: {d.share}")
         self.stdout.write(f"{len(lines)} andele ændret ({derivation.quarter_code}).")
+
+
+def _command_hint(comp) -> str:
+    """On the command line the missing step may be named as the command that does it."""
+    if not comp.has_municipality_populations:
+        return " Indlæs kvartalet med: python manage.py load_population FIL"
+    if comp.missing_shares():
+        return f" Afled andelene med: python manage.py allocate {comp.round.year} --derive-shares --user BRUGERNAVN"
+    return ""
 
 
 def csv_writer(stream):
