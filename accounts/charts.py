@@ -11,12 +11,17 @@ from klyngeportal.formats import format_kr
 BUDGET_COLOUR = "#9cc3d5"
 SPEND_COLOUR = "#005b7f"
 OVER_COLOUR = "#a4161a"
+TEXT_SIZE = 15  # px, the body text (static/css/site.css): no label is smaller
+TITLE_SIZE = 17
+LABEL_CHARS = 30  # an area's name is cut to fit the label column at TEXT_SIZE
 
 
 def budget_vs_spend_svg(rows, *, title: str = "Budget og forbrug pr. indsatsområde") -> SafeString:
     """Horizontal bars: for each row (label, budget, spend) a budget bar and a spend bar on one scale.
 
     Rows are MoneyRow-like objects with ``label``, ``budget`` and ``spend``. Spend over budget is red.
+    Drawn at its own size (one SVG unit is one CSS pixel, never shrunk) with every text at TEXT_SIZE, the
+    body text's size, so a phone shows it legible and scrolls it inside its box (``.chart-box``).
     """
     rows = list(rows)
     width, label_w, value_w = 860, 250, 150
@@ -32,34 +37,34 @@ def budget_vs_spend_svg(rows, *, title: str = "Budget og forbrug pr. indsatsomr�
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-labelledby="chart-title">',
+        f'width="{width}" height="{height}" aria-labelledby="chart-title">',
         f'<title id="chart-title">{escape(title)}</title>',
-        f'<text x="0" y="16" font-size="15" font-weight="700" fill="#1d2733">{escape(title)}</text>',
+        f'<text x="0" y="16" font-size="{TITLE_SIZE}" font-weight="700" fill="#1d2733">{escape(title)}</text>',
         f'<rect x="{label_w}" y="{top}" width="12" height="12" fill="{BUDGET_COLOUR}"/>'
-        f'<text x="{label_w + 18}" y="{top + 11}" font-size="12">Budget</text>'
+        f'<text x="{label_w + 18}" y="{top + 11}" font-size="{TEXT_SIZE}">Budget</text>'
         f'<rect x="{label_w + 90}" y="{top}" width="12" height="12" fill="{SPEND_COLOUR}"/>'
-        f'<text x="{label_w + 108}" y="{top + 11}" font-size="12">Forbrug (netto)</text>'
-        f'<rect x="{label_w + 230}" y="{top}" width="12" height="12" fill="{OVER_COLOUR}"/>'
-        f'<text x="{label_w + 248}" y="{top + 11}" font-size="12">Forbrug over budget</text>',
+        f'<text x="{label_w + 108}" y="{top + 11}" font-size="{TEXT_SIZE}">Forbrug (netto)</text>'
+        f'<rect x="{label_w + 250}" y="{top}" width="12" height="12" fill="{OVER_COLOUR}"/>'
+        f'<text x="{label_w + 268}" y="{top + 11}" font-size="{TEXT_SIZE}">Forbrug over budget</text>',
     ]
     if not rows:
-        parts.append(f'<text x="{label_w}" y="{top + legend_h + 16}" font-size="13">Ingen indsatsområder.</text>')
+        parts.append(f'<text x="{label_w}" y="{top + legend_h + 16}" font-size="{TEXT_SIZE}">Ingen indsatsområder.</text>')
     for index, row in enumerate(rows):
         y = top + legend_h + index * row_h
-        label = escape(row.label if len(row.label) <= 34 else row.label[:33] + "…")
+        label = escape(row.label if len(row.label) <= LABEL_CHARS else row.label[:LABEL_CHARS - 1] + "…")
         over = row.spend > row.budget
         spend_colour = OVER_COLOUR if over else SPEND_COLOUR
         parts.append(
             f'<g class="bar-row" data-label="{escape(row.label)}">'
-            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" font-size="13" text-anchor="end">{label}</text>'
+            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" font-size="{TEXT_SIZE}" text-anchor="end">{label}</text>'
             f'<rect class="bar-budget" x="{label_w}" y="{y}" width="{bar_len(row.budget)}" height="{bar_h}" '
             f'fill="{BUDGET_COLOUR}"><title>{escape(row.label)}: budget {format_kr(row.budget)}</title></rect>'
-            f'<text x="{label_w + bar_len(row.budget) + 6}" y="{y + bar_h - 3}" font-size="11">'
+            f'<text x="{label_w + bar_len(row.budget) + 6}" y="{y + bar_h - 3}" font-size="{TEXT_SIZE}">'
             f'{format_kr(row.budget)}</text>'
             f'<rect class="bar-spend" x="{label_w}" y="{y + bar_h + 4}" width="{bar_len(row.spend)}" '
             f'height="{bar_h}" fill="{spend_colour}"><title>{escape(row.label)}: forbrug '
             f'{format_kr(row.spend)}</title></rect>'
-            f'<text x="{label_w + bar_len(row.spend) + 6}" y="{y + 2 * bar_h + 1}" font-size="11">'
+            f'<text x="{label_w + bar_len(row.spend) + 6}" y="{y + 2 * bar_h + 1}" font-size="{TEXT_SIZE}">'
             f'{format_kr(row.spend)}</text>'
             "</g>"
         )
