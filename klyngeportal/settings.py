@@ -200,6 +200,8 @@ if EMAIL_BACKEND_NAME == "django.core.mail.backends.smtp.EmailBackend":
         "timeout": 10,
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "klyngeportal@localhost")
+# Named in the tilgængelighedserklæring as the written contact about accessibility.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 
 def clean_site_url(value: str) -> str:

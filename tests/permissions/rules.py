@@ -180,6 +180,11 @@ RULES: dict[str, Rule] = {
         post=per_role(READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY, READ_ONLY),
         note="Sundhedstjek for load balancer: åben uden login, skriver intet.",
     ),
+    "accessibility_statement": Rule(
+        get=per_role(OK, OK, OK, OK, OK, OK, OK),
+        post=per_role(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        note="Tilgængelighedserklæringen: åben for alle (linket i sidefoden), kun GET.",
+    ),
     "login": Rule(
         get=per_role(OK, OK, OK, OK, OK, OK, OK),
         # An empty login form is shown again with its errors.
