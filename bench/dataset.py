@@ -445,8 +445,14 @@ class Builder:
         return written
 
     def clear_entries(self, cy: CY) -> None:
-        """Remove a cluster-year's entries (only for the benchmark's own Excel round trip)."""
-        with connection.cursor() as cursor:
+        """Remove a cluster-year's entries (only for the benchmark's own Excel round trip).
+
+        The ledger is append-only in the database; the benchmark's own throw-away database
+        is emptied through the guard's maintenance block, as the flush command does.
+        """
+        from klyngeportal import ledger_guard
+
+        with ledger_guard.maintenance(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE cluster_year_id = %s", [cy.pk])
         cy.entries, cy.last_entry = 0, None
 

@@ -184,7 +184,7 @@ def register_guard(sender, connection, **kwargs) -> None:
 def maintenance(using: str = DEFAULT_DB_ALIAS):
     """Lift the guard on one database for this thread, for the whole block: for emptying a database.
 
-    Only ``manage.py flush`` enters it. On SQLite the guard function answers 0 inside; on PostgreSQL
+    Only ``manage.py flush`` (and the benchmark emptying its own database) enters it. On SQLite the guard function answers 0 inside; on PostgreSQL
     the triggers are disabled inside one transaction (``ALTER TABLE ... DISABLE TRIGGER``: the table's
     owner only, undone by the commit's ENABLE or by the rollback).
     """

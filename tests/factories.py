@@ -172,6 +172,22 @@ def booking_row(init, party, booking_date: datetime.date, kind: str, amount, acc
     return row
 
 
+def without_municipal_populations(year: int = 2022) -> None:
+    """Take the year's shipped FOLK1A quarter away (inside the test's transaction, rolled back after it).
+
+    With the quarter loaded the allocation tells each funding municipality's contribution, so a proposal
+    is per municipality; without it the municipal side is one line for the cluster's municipalities
+    jointly, which the secretariat splits as paid. Reference data, not ledger state: no service removes it.
+    """
+    import datetime
+
+    from geography.models import MunicipalityPopulation, PopulationQuarter
+
+    reference_date = datetime.date(year, 1, 1)
+    MunicipalityPopulation.objects.filter(quarter__reference_date=reference_date).delete()
+    PopulationQuarter.objects.filter(reference_date=reference_date).delete()
+
+
 def propose_funding(cy, *, by):
     """The start-up contribution lines from the published allocation (a joint municipal line and the region)."""
     from accounts import services

@@ -10,11 +10,25 @@ from accounts.models import FundingLine
 from accounts.selectors import cluster_year_summary
 from allocation.selectors import startup_contributions
 from geography.selectors import cluster_municipalities
+from tests import factories
 
 
 @pytest.fixture
 def proposed(cy_a, users):
     return services.funding_propose(cluster_year=cy_a, by=users["secretariat_a"])
+
+
+@pytest.fixture
+def proposed_joint(cy_a, users):
+    """The proposal when the municipalities' populations are not loaded: one joint municipal line."""
+    factories.without_municipal_populations(2022)
+    return services.funding_propose(cluster_year=cy_a, by=users["secretariat_a"])
+
+
+def test_with_populations_the_proposal_is_per_municipality(proposed, aarhus):
+    municipal = [line for line in proposed if line.party_kind != "region"]
+    assert {line.party_kind for line in municipal} == {"municipality"}
+    assert {line.municipality_id for line in municipal} == set(cluster_municipalities(aarhus, 2022, funding_only=True))
 
 
 def test_proposal_follows_the_allocation(proposed, cy_a, aarhus, users):
@@ -37,10 +51,9 @@ def test_paid_can_differ_and_the_difference_shows(proposed, cy_a, users, client_
     assert "-100,00" in body
 
 
-def test_joint_line_split_must_sum_or_show_the_difference(proposed, cy_a, users, ref):
-    joint = next((line for line in proposed if line.party_kind == "municipalities"), None)
-    if joint is None:
-        pytest.skip("municipality populations are loaded: the proposal is already per municipality")
+def test_joint_line_split_must_sum_or_show_the_difference(proposed_joint, cy_a, users, ref):
+    proposed = proposed_joint
+    joint = next(line for line in proposed if line.party_kind == "municipalities")
     funders = cluster_municipalities(cy_a.cluster, 2022, funding_only=True)
     pks = sorted(funders)
     half = (joint.allocated / 2).quantize(Decimal("0.01"))
@@ -60,10 +73,9 @@ def test_joint_line_split_must_sum_or_show_the_difference(proposed, cy_a, users,
         services.funding_split(line=FundingLine.objects.get(pk=joint.pk), by=users["secretariat_a"], amounts=amounts)
 
 
-def test_split_with_accepted_difference_is_shown(proposed, cy_a, users, client_for):
-    joint = next((line for line in proposed if line.party_kind == "municipalities"), None)
-    if joint is None:
-        pytest.skip("municipality populations are loaded: the proposal is already per municipality")
+def test_split_with_accepted_difference_is_shown(proposed_joint, cy_a, users, client_for):
+    proposed = proposed_joint
+    joint = next(line for line in proposed if line.party_kind == "municipalities")
     funders = cluster_municipalities(cy_a.cluster, 2022, funding_only=True)
     url = reverse("accounts:funding_split", args=[cy_a.pk, joint.pk])
     data = {f"m_{pk}": "1.000,00" for pk in funders}

@@ -96,6 +96,7 @@ def cy_a(world) -> dict:
 
 def with_funding(world) -> None:
     """Propose A's 2022 start-up funding (a joint municipal line and the region's line) for this test."""
+    factories.without_municipal_populations(2022)  # so the municipal side is one joint line to split
     lines = factories.propose_funding(world.cy_a, by=world.users["secretariat_a"])
     world.extra["joint_line"] = next(line for line in lines if line.party_kind == "municipalities")
     world.extra["region_line"] = next(line for line in lines if line.party_kind == "region")
@@ -248,10 +249,11 @@ RULES: dict[str, Rule] = {
         Rule(label=fmt, get=READ_ALL, post=GET_ONLY, kwargs=lambda w, fmt=fmt: {"slug": w.round.slug, "fmt": fmt})
         for fmt in ("csv", "xlsx")
     ],
-    "allocation:round_export_municipalities": Rule(
-        # Without a loaded FOLK1A quarter there is nothing per municipality: back to the round with a message.
-        get=logged_in(REDIRECT), post=logged_in(REDIRECT), kwargs=lambda w: {"slug": w.round.slug, "fmt": "csv"},
-    ),
+    # The shipped FOLK1A 2022K1 is loaded with the reference data: the per-municipality download works.
+    "allocation:round_export_municipalities": [
+        Rule(label=fmt, get=READ_ALL, post=GET_ONLY, kwargs=lambda w, fmt=fmt: {"slug": w.round.slug, "fmt": fmt})
+        for fmt in ("csv", "xlsx")
+    ],
     "allocation:round_cluster": Rule(
         get=READ_ALL, post=GET_ONLY, kwargs=lambda w: {"slug": w.round.slug, "cluster_id": w.cluster_a.pk},
     ),
@@ -267,7 +269,7 @@ RULES: dict[str, Rule] = {
     ),
     "allocation:round_copy": Rule(
         get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.round.slug},
-        post_data=lambda w: {"name": "Syntetisk scenarie (kopi)", "description": "Syntetisk"},
+        post_data=lambda w: {"name": "Syntetisk scenarie (kopi)", "description": "Syntetisk", "year": "2022"},
     ),
     "allocation:round_edit": Rule(
         get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
@@ -292,8 +294,9 @@ RULES: dict[str, Rule] = {
         post_data=lambda w: {"lines": f"{w.municipality_a.code};1,05"},
     ),
     "allocation:round_publish": Rule(
-        # 2022 already has its published round, so the administrator's publish is refused with a message.
-        get=ADMIN_ONLY_READ, post=ADMIN_ONLY_ACCEPTED, kwargs=lambda w: {"slug": w.scenario.slug},
+        # 2022 already has its published round: the administrator is sent back to the scenario with a
+        # message (no "Offentliggør" is offered), and a POST is refused with the same message.
+        get=per_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT), post=ADMIN_ONLY_ACCEPTED, kwargs=lambda w: {"slug": w.scenario.slug},
     ),
     "allocation:round_delete": Rule(
         get=ADMIN_ONLY_READ, post=ADMIN_ONLY_WRITE, kwargs=lambda w: {"slug": w.scenario.slug},
