@@ -15,6 +15,7 @@ def test_round_reconciliation_and_scenario(page, login, make_user, shot):
     shot("runde-2022")
     page.click("text=Afstemning med offentliggjort tabel")
     assert "8.563.999" in page.content()
+    assert "Forskel</strong> = beregnet − offentliggjort" in page.content()
     shot("afstemning")
     page.goto("/fordeling/2022/")
     page.click("text=Kopiér til scenarie")
@@ -30,3 +31,13 @@ def test_round_reconciliation_and_scenario(page, login, make_user, shot):
     page.click("text=Sammenlign")
     assert "12,50 %" in page.content()
     shot("sammenligning")
+    # a scenario for 2023: the 2022 map, the 2023K1 quarter, which is not loaded yet
+    page.goto("/fordeling/2022/")
+    page.click("text=Kopiér til scenarie")
+    page.fill("#id_name", "Scenarie 2023")
+    page.select_option("#id_year", "2023")
+    page.click("form.form button[type=submit]")
+    content = page.content()
+    assert "Scenarie 2023 (2023)" in content and "2023K1" in content
+    assert "En administrator kan indlæse kvartalet" in content and "manage.py" not in content
+    shot("scenarie-2023")
