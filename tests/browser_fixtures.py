@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
+SCREENSHOT_DIR = Path(__file__).resolve().parents[1] / "screenshots"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
