@@ -202,10 +202,14 @@ def maintenance(using: str = DEFAULT_DB_ALIAS):
                     [[_pg_trigger(g) for g in GUARDS.values()]],
                 )
                 present = cursor.fetchall()
+                # PostgreSQL refuses to ALTER a table with deferred foreign-key checks pending in the
+                # transaction: run them now, before switching the guard off and again before on.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table, name in present:
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
             yield
             with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table, name in present:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
     finally:

@@ -16,29 +16,31 @@ from users.models import User
 pytest_plugins = ["tests.browser_fixtures"]
 
 TEST_PASSWORD = "test-adgangskode-123"
-POSTGRES_ONLY = pytest.StashKey[int]()
+OTHER_DATABASE_ONLY = pytest.StashKey[tuple[int, str]]()
+# A marker for tests that need one database itself, and the database they need.
+DATABASE_MARKERS = {"postgresql": "postgresql", "sqlite": "sqlite"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgresql` (row locks, pg_dump) run in the PostgreSQL run; on SQLite they are
-    deselected, not skipped, and the summary says how many and where they run."""
+    """Tests marked `postgresql` (row locks, pg_dump) run in the PostgreSQL run, tests marked `sqlite`
+    (SQLite's own SQL functions) in the SQLite run; on the other database they are deselected, not
+    skipped, and the summary says how many and where they run (.ci/run runs both)."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    deselected = [item for item in items if item.get_closest_marker("postgresql")]
+    other = [marker for marker, vendor in DATABASE_MARKERS.items() if vendor != connection.vendor]
+    deselected = [item for item in items if any(item.get_closest_marker(m) for m in other)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
-        config.stash[POSTGRES_ONLY] = len(deselected)
+        items[:] = [item for item in items if item not in deselected]
+        config.stash[OTHER_DATABASE_ONLY] = (len(deselected), ", ".join(other))
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    count = config.stash.get(POSTGRES_ONLY, 0)
+    count, markers = config.stash.get(OTHER_DATABASE_ONLY, (0, ""))
     if count:
         terminalreporter.write_line(
-            f"{count} PostgreSQL-only tests deselected on this database; they run with "
-            "DATABASE_URL=postgres://... (.ci/run runs both)."
+            f"{count} tests for another database ({markers}) deselected on this one; they run there "
+            "(.ci/run runs SQLite and PostgreSQL)."
         )
 
 
