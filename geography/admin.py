@@ -15,6 +15,7 @@ from geography.models import (
     Region,
 )
 from geography.population import PopulationFileError, population_quarter_load
+from geography.population_file import UnreadableFile, read_upload
 from geography.rules import map_problems
 from klyngeportal.admin_guard import HistoryAdmin
 
@@ -131,15 +132,17 @@ class PopulationQuarterAdmin(admin.ModelAdmin):
     def upload_view(self, request):
         if not self.has_change_permission(request):
             return redirect("admin:index")
-        problems = []
+        problems, status = [], 200
         if request.method == "POST":
             form = PopulationUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
                     result = population_quarter_load(
-                        data=upload.read(), source_name=upload.name, loaded_by=request.user
+                        data=read_upload(upload, upload.size), source_name=upload.name, loaded_by=request.user
                     )
+                except UnreadableFile as exc:  # not a sane text file: 400 with the Danish reason
+                    problems, status = exc.problems, 400
                 except PopulationFileError as exc:
                     problems = exc.problems
                 else:
@@ -155,7 +158,7 @@ class PopulationQuarterAdmin(admin.ModelAdmin):
             "form": form,
             "problems": problems,
         }
-        return TemplateResponse(request, "admin/geography/populationquarter/upload.html", context)
+        return TemplateResponse(request, "admin/geography/populationquarter/upload.html", context, status=status)
 
 
 @admin.register(MunicipalityPopulation)

@@ -24,7 +24,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from geography.models import Municipality, MunicipalityPopulation, PopulationQuarter
+from geography.population_file import PopulationFileError, UnreadableFile, decode
 from klyngeportal.formats import format_number
+
+__all__ = ["LoadResult", "ParsedFile", "PopulationFileError", "UnreadableFile", "decode", "format_reference_date",
+           "parse", "population_quarter_load", "quarter_reference_date"]
 
 QUARTER_RE = re.compile(r"^(\d{4})K([1-4])$")
 QUARTER_MONTH = {1: 1, 2: 4, 3: 7, 4: 10}
@@ -49,14 +53,6 @@ AREA_RE = re.compile(r"^(\d{1,3})(?:\s+(.*))?$")
 SIMPLE_HEADER_RE = re.compile(r"^municipality_code,municipality,population_(\d{4})k([1-4])$", re.IGNORECASE)
 # Statistics Denmark's spelling -> the cluster map's (DST writes "Vesthimmerlands", the map "Vesthimmerland").
 DST_SPELLINGS = {"vesthimmerlands": "vesthimmerland"}
-
-
-class PopulationFileError(Exception):
-    """The file was refused; ``problems`` lists every problem in Danish."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass
@@ -91,28 +87,6 @@ def quarter_reference_date(code: str) -> datetime.date:
 
 def format_reference_date(date: datetime.date) -> str:
     return f"{date.day}. {DANISH_MONTHS.get(date.month, date.strftime('%m'))} {date.year}"
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; refuse what is not text."""
-    if not data.strip():
-        raise PopulationFileError(["Filen er tom."])
-    if data.startswith(b"PK\x03\x04"):
-        raise PopulationFileError(["Filen er en Excel- eller zip-fil, ikke CSV; hent FOLK1A som CSV fra Statistikbanken."])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PopulationFileError(["Filen er gemt som UTF-16; gem den som CSV i UTF-8 eller Windows-1252."])
-    if b"\x00" in data:
-        raise PopulationFileError(["Filen er ikke en tekstfil (CSV) men binær; hent FOLK1A som CSV fra Statistikbanken."])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise PopulationFileError(
-            ["Filen kan ikke læses som tekst i UTF-8 eller Windows-1252; hent FOLK1A som CSV fra Statistikbanken."]
-        ) from exc
 
 
 def _header_problems(header: list[str], first_line: str) -> list[str]:

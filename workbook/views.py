@@ -17,6 +17,7 @@ from users.access import get_cluster_year_or_404, has_permission, permission_pro
 from workbook.export import workbook_response
 from workbook.forms import ImportForm
 from workbook.importer import MAX_SHOWN_PROBLEMS, ImportRefused, import_workbook
+from workbook.safety import FileRefused
 from workbook.selectors import import_batches
 
 
@@ -47,7 +48,7 @@ def _back_url(cluster_year) -> str:
 def import_upload(request, pk):
     cluster_year = get_cluster_year_or_404(request.user, pk, "view_accounts")
     refusal = permission_problem(request.user, "edit_accounts", cluster_year)
-    problems, result = None, None
+    problems, result, status = None, None, 200
     if request.method == "POST":
         if refusal:
             raise PermissionDenied(refusal)
@@ -60,6 +61,8 @@ def import_upload(request, pk):
                     cluster_year=cluster_year, fileobj=upload.file, filename=upload.name, size=upload.size,
                     user=request.user, dry_run=dry_run,
                 )
+            except FileRefused as exc:  # not a sane .xlsx (or not one to import): 400 with the Danish reason
+                problems, status = exc.problems, 400
             except ImportRefused as exc:
                 problems = exc.problems
             else:
@@ -81,7 +84,7 @@ def import_upload(request, pk):
         "problem_count": len(problems) if problems else 0,
         "batches": list(import_batches(cluster_year)[:20]),
         "back_url": _back_url(cluster_year),
-    })
+    }, status=status)
 
 
 def _batch_or_404(request, pk, action="view_accounts"):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from geography.population import PopulationFileError, population_quarter_load
+from geography.population_file import read_path
 
 
 class Command(BaseCommand):
@@ -18,9 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            data = read_path(path)  # a file over the limit is refused without being read
         except OSError as exc:
             raise CommandError(f"Filen {path} kan ikke læses: {exc.strerror}.") from exc
+        except PopulationFileError as exc:
+            raise CommandError(f"{path.name} er afvist; intet er gemt. {' '.join(exc.problems)}") from exc
         try:
             result = population_quarter_load(data=data, source_name=path.name)
         except PopulationFileError as exc:
