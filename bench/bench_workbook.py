@@ -189,6 +189,21 @@ def floor_read(path: Path) -> int:
 TARGETS = {"export_ratio": 0.5, "import_ratio": 2.0, "peak_mb": 250}
 
 
+def environment() -> dict:
+    """The libraries as installed: the floors are openpyxl in the environment the project ships
+    (pyproject.toml does not install lxml, so openpyxl uses the standard library's XML)."""
+    import importlib.metadata
+    import importlib.util
+
+    lxml = importlib.util.find_spec("lxml") is not None
+    versions = {name: importlib.metadata.version(name) for name in ("openpyxl", "XlsxWriter", "Django", "psycopg")
+                if importlib.util.find_spec(name.lower()) is not None}
+    if lxml:
+        versions["lxml"] = importlib.metadata.version("lxml")
+    return {"lxml": lxml, "versions": versions,
+            "openpyxl_xml": f"openpyxl {versions['openpyxl']} " + ("with lxml" if lxml else "without lxml")}
+
+
 def run(n: int, workdir: Path, rounds: int, trace: bool) -> dict:
     from django.db import transaction
 
@@ -201,7 +216,8 @@ def run(n: int, workdir: Path, rounds: int, trace: bool) -> dict:
             "booking_date", "initiative__name", "party_kind", "municipality__name", "region__name", "kind",
             "amount", "account_code", "voucher", "text", "cost_kind"))
 
-    result: dict = {"entries": n, "synthetic": True, "rounds": rounds, "targets": TARGETS}
+    result: dict = {"entries": n, "synthetic": True, "rounds": rounds, "targets": TARGETS,
+                    "environment": environment()}
     with transaction.atomic():
         source, target, admin, build_seconds = synthetic_data(n)
         result["data_build_seconds"] = round(build_seconds, 2)
@@ -314,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     e, i = result["export"], result["import"]
     fe, fi = result["floor_export"], result["floor_import"]
     ok = {True: "nået", False: "IKKE nået"}
+    print(f"Biblioteker: {result['environment']['openpyxl_xml']}; {result['environment']['versions']}")
     print(f"Posteringer: {result['entries']:,} (opbygget med entries_create_bulk på {result['data_build_seconds']} s); "
           f"median af {result['rounds']} runder")
     print(f"Eksport (XlsxWriter): {e['seconds']} s (CPU {e['cpu_seconds']} s), højeste RSS {mb(e['peak_rss_bytes'])}, "

@@ -41,12 +41,13 @@ def _worker(env: dict[str, str], *args: str, timeout: float = 900) -> dict:
 
 
 def _live_totals(cluster_year_pk: int) -> tuple[int, Decimal]:
-    from django.db.models import Count, Sum
+    from django.db.models import Count
 
     from accounts.models import Entry
+    from accounts.selectors.totals import cents_sum, from_cents
 
-    agg = Entry.objects.filter(cluster_year_id=cluster_year_pk).aggregate(n=Count("pk"), total=Sum("amount"))
-    return agg["n"], agg["total"] or Decimal("0.00")
+    agg = Entry.objects.filter(cluster_year_id=cluster_year_pk).aggregate(n=Count("pk"), cents=cents_sum("amount"))
+    return agg["n"], from_cents(agg["cents"])
 
 
 def own_bench(env: dict[str, str], entries: int, timeout: float = 900) -> dict | None:
@@ -79,12 +80,12 @@ def run(env: dict[str, str], builder, data, entries: int, out_dir: Path, own: bo
         "cluster_year": f"{cy.cluster.name}, Region {cy.cluster.region.name}, {cy.year}",
         "how": (
             f"{entries:,} entries (no reversals) in {cy.cluster.name} {cy.year}; export with "
-            "`workbook.builder.build_for` (openpyxl write-only), then the cluster-year emptied and the file "
+            "`workbook.builder.build_for` (XlsxWriter), then the cluster-year emptied and the file "
             "imported back with `workbook.importer.import_workbook` (openpyxl read-only) as its secretariat; "
             "each step in its own process (`bench/workbook_measure.py`). Peak MB is the process's peak resident "
-            "set, Python and Django included. The time floor is openpyxl alone: writing as many rows of ten "
-            "plain values in write-only mode (export), and reading the exported entry sheet in read-only mode, "
-            "values only (import)."
+            "set, Python and Django included. The time floor is openpyxl alone (as installed: lxml only if "
+            "present): writing as many rows of ten plain values in write-only mode (export), and reading the "
+            "exported entry sheet in read-only mode, values only (import)."
         ),
     }
     builder.clear_entries(cy)

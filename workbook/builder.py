@@ -172,10 +172,15 @@ def _entries(sheet: Sheet, data: TemplateData, blank: bool) -> int:
     return count
 
 
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system, for dates after 1 March 1900
+
+
 def _entry_values(sheet: Sheet, data: TemplateData) -> int:
     """The entries, one row each: the hot loop of the export, so each column's write is chosen once.
 
-    Columns by position (layout.ENTRY_COLUMNS): 0 date, 1-6 and 8-9 text, 7 amount.
+    Columns by position (layout.ENTRY_COLUMNS): 0 date, 1-6 and 8-9 text, 7 amount. A date is written
+    as what Excel stores for it, its serial day number in the date format (the same cell as
+    ``write_datetime`` writes), worked out once per distinct date.
     """
     ws, styles = sheet.ws, sheet.styles
     write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
@@ -185,9 +190,14 @@ def _entry_values(sheet: Sheet, data: TemplateData) -> int:
                      quoted_text if index == L.ENTRY_COL["account_code"] else quoted)
                     for index in range(len(L.ENTRY_COLUMNS)) if index not in (0, 7)]
     triggers = L.FORMULA_TRIGGERS
+    serials: dict[date, int] = {}
     row = sheet.row
     for values in entry_rows(data.cluster_year, data.initiatives, data.parties):
-        ws.write_datetime(row, 0, values[0], date_fmt)
+        day = values[0]
+        serial = serials.get(day)
+        if serial is None:
+            serial = serials[day] = (day - EXCEL_EPOCH).days
+        write_number(row, 0, serial, date_fmt)
         for index, fmt, quoted_fmt in text_columns:
             text = values[index]
             if not text:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -37,9 +38,10 @@ from accounts.models import ClusterYear, CostKind, EntryKind, ImportBatch, Initi
 from accounts.parties import Party, party_key
 from accounts.services import EntryRowsRefused, check_entry_rows, cluster_year_lock, entries_create_bulk
 from geography.selectors import cluster_municipalities
-from klyngeportal.formats import CENT, NumberMode, NumberProblem, parse_danish_number
+from klyngeportal.formats import CENT, NumberProblem
 from users.access import require_permission
 from workbook import layout as L
+from workbook.cells import amount_value, date_value, is_empty, label_key, once, text_value
 from workbook.safety import ImportRefused, Problem, check_file, file_problem, open_workbook, sha256_of
 from workbook.selectors import live_entries
 
@@ -65,58 +67,6 @@ class ImportResult:
         return self.expenses - self.income
 
 
-# --- cell values: what a user types, as the accounts take it ------------------
-
-def amount_value(value) -> Decimal:
-    """An amount cell as a Decimal: a number, or Danish text («1.234,50», «kr. 1.000»). Raises NumberProblem.
-
-    Only the reading; what an amount may be (positive, at most two decimals, ...) is the accounts' rule.
-    """
-    if isinstance(value, datetime | date):
-        raise NumberProblem("Beløbet er en dato; skriv et tal.")
-    return parse_danish_number(value, mode=NumberMode.MONEY)
-
-
-DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
-
-
-def date_value(value, year: int) -> date | None:
-    """A date cell (or date text «31-12-2022») as a date; None when empty. Raises ValueError (Danish)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        for fmt in DATE_FORMATS:
-            try:
-                return datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(f"«{value}» er ikke en dato. Skriv fx 31-12-{year}.")
-    if isinstance(value, int | float | Decimal):
-        raise ValueError(f"Datoen er et tal, ikke en dato. Formatér cellen som dato, fx 31-12-{year}.")
-    raise ValueError("Datoen er ugyldig.")
-
-
-def text_value(value) -> str:
-    """A text cell as stored text: numbers without a spurious '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _key(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --- labels of the cluster-year -------------------------------------------------
 
 @dataclass
@@ -130,26 +80,38 @@ class Lookups:
     cost_kinds: dict[str, str]
     existing: set
 
+    def __post_init__(self):
+        # per column: what each distinct text means, worked out once (``workbook.cells.once``)
+        self.readers = {"initiative": ({}, partial(_label_value, self.initiatives)), "area": ({}, _text_and_key),
+                        "party": ({}, partial(_label_value, self.parties)),
+                        "kind": ({}, partial(_label_value, self.kinds)),
+                        "cost_kind": ({}, partial(_label_value, self.cost_kinds))}
+
+    def read(self, column: str, value):
+        """(the cell's text, what it means): for an area its lookup key, else the initiative, party or value."""
+        cache, function = self.readers[column]
+        return once(cache, value, function)
+
     @classmethod
     def load(cls, cluster_year: ClusterYear) -> Lookups:
         """Three queries (two for a cluster-year not saved yet)."""
         # Every initiative of the cluster by name: whether it runs in the year is the accounts' rule.
         initiatives = {
-            _key(i.name): i for i in Initiative.objects.filter(cluster_id=cluster_year.cluster_id).select_related("area")
+            label_key(i.name): i for i in Initiative.objects.filter(cluster_id=cluster_year.cluster_id).select_related("area")
         }
         parties: dict[str, Party] = {}
         for municipality in cluster_municipalities(cluster_year.cluster, cluster_year.year).values():
             party = Party.municipality(municipality)
             for label in (municipality.name, f"{municipality.name} Kommune", f"{municipality.name}s Kommune"):
-                parties[_key(label)] = party
+                parties[label_key(label)] = party
         region = Party.region(cluster_year.cluster.region)
         for label in (region.label, cluster_year.cluster.region.name):
-            parties[_key(label)] = region
-        kinds = {_key(label): value for value, label in EntryKind.choices}
-        kinds.update({_key(value): value for value in EntryKind.values})
+            parties[label_key(label)] = region
+        kinds = {label_key(label): value for value, label in EntryKind.choices}
+        kinds.update({label_key(value): value for value in EntryKind.values})
         kinds["indtaegt"] = EntryKind.INCOME
-        cost_kinds = {_key(label): value for value, label in CostKind.choices}
-        cost_kinds.update({_key(value): value for value in CostKind.values})
+        cost_kinds = {label_key(label): value for value, label in CostKind.choices}
+        cost_kinds.update({label_key(value): value for value in CostKind.values})
         existing = set()
         if cluster_year.pk is not None:
             existing = {
@@ -204,11 +166,22 @@ def _header_problems(header) -> list[Problem]:
     problems = []
     for index, expected in enumerate(L.ENTRY_HEADERS):
         got = values[index] if index < len(values) else None
-        if _key(got or "") != _key(expected):
+        if label_key(got or "") != label_key(expected):
             problems.append(Problem(L.SHEET_ENTRIES, f"{LETTERS[index]}1",
                                     f"Overskriften skal være «{expected}» (fandt «{got or ''}»). "
                                     "Brug skabelonen fra portalen uden at flytte kolonner."))
     return problems
+
+
+def _text_and_key(value) -> tuple[str, str]:
+    text = text_value(value)
+    return text, label_key(text)
+
+
+def _label_value(choices: dict, value):
+    """(the cell's text, what it names in ``choices`` or None)."""
+    text = text_value(value)
+    return text, (choices.get(label_key(text)) if text else None)
 
 
 def _translate(out: SheetRows, lookups: Lookups, row_number: int, v: dict) -> None:
@@ -217,23 +190,21 @@ def _translate(out: SheetRows, lookups: Lookups, row_number: int, v: dict) -> No
     row: dict = {"row_number": row_number}
 
     try:
-        row["booking_date"] = None if _is_empty(v["booking_date"]) else date_value(v["booking_date"], cy.year)
+        row["booking_date"] = None if is_empty(v["booking_date"]) else date_value(v["booking_date"], cy.year)
     except ValueError as exc:
         out.problem("booking_date", row_number, str(exc))
 
-    name = text_value(v["initiative"])
-    initiative = lookups.initiatives.get(_key(name)) if name else None
+    name, initiative = lookups.read("initiative", v["initiative"])
     if name and initiative is None:
         out.problem("initiative", row_number,
                     f"Indsatsen «{name}» findes ikke i {cy.cluster.name}. Vælg en indsats fra listen.")
     row["initiative_id"] = initiative.pk if initiative else None
-    area = text_value(v["area"])
-    if area and initiative is not None and _key(area) != _key(initiative.area.name):
+    area, area_key = lookups.read("area", v["area"])
+    if area and initiative is not None and area_key != label_key(initiative.area.name):
         out.problem("area", row_number,
                     f"Indsatsen «{initiative.name}» hører til området «{initiative.area.name}», ikke «{area}».")
 
-    party_text = text_value(v["party"])
-    party = lookups.parties.get(_key(party_text)) if party_text else None
+    party_text, party = lookups.read("party", v["party"])
     if party_text and party is None:
         out.problem("party", row_number, f"Parten «{party_text}» hører ikke til {cy.cluster.name} i {cy.year}. "
                                          "Vælg en kommune eller regionen fra listen.")
@@ -246,17 +217,16 @@ def _translate(out: SheetRows, lookups: Lookups, row_number: int, v: dict) -> No
                                                 "som tekst og skriv kontoen igen (fx 4.62.82).")
     row["account_code"] = "" if isinstance(account, datetime | date) else text_value(account)
 
-    for column, choices, message in (
-        ("kind", lookups.kinds, "Art skal være Udgift eller Indtægt"),
-        ("cost_kind", lookups.cost_kinds, "Omkostningstype skal være Udvikling, Sekretariatsbetjening eller Drift"),
+    for column, message in (
+        ("kind", "Art skal være Udgift eller Indtægt"),
+        ("cost_kind", "Omkostningstype skal være Udvikling, Sekretariatsbetjening eller Drift"),
     ):
-        text = text_value(v[column])
-        row[column] = choices.get(_key(text)) if text else None
+        text, row[column] = lookups.read(column, v[column])
         if text and row[column] is None:
             out.problem(column, row_number, f"{message} (fandt «{text}»).")
 
     row["amount"] = None
-    if not _is_empty(v["amount"]):
+    if not is_empty(v["amount"]):
         try:
             row["amount"] = amount_value(v["amount"])
         except NumberProblem as exc:
@@ -282,7 +252,7 @@ def read_entries(ws, lookups: Lookups) -> SheetRows:
     columns = [key for key, _, _ in L.ENTRY_COLUMNS]
     for row_number, cells in enumerate(rows, start=L.FIRST_DATA_ROW):
         values = [cell.value for cell in cells]
-        if all(_is_empty(v) for v in values):
+        if all(is_empty(v) for v in values):
             continue
         if row_number > MAX_ROWS:
             out.problem(None, row_number, f"Arket har flere end {MAX_ROWS:,} rækker; del filen op.".replace(",", "."))

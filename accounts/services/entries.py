@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import ClusterYear, CostKind, Entry, EntryKind, ImportBatch, Initiative, PartyKind
@@ -28,6 +28,7 @@ from users.access import require_permission
 BULK_BATCH_SIZE = 2000
 MIN_AMOUNT = Decimal("0.01")
 MAX_LENGTH = {"voucher": (60, "Bilagsreferencen"), "text": (255, "Teksten"), "account_code": (40, "Kontonummeret")}
+KINDS, COST_KINDS = tuple(EntryKind.values), tuple(CostKind.values)  # the enums build a new list per use
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class EntryContext:
     initiatives: dict[int, Initiative]
     members: dict[int, Municipality]
     members_by_code: dict[int, Municipality] = field(default_factory=dict)
+    # Answers per distinct value, so that a rule is worked out once per value, not once per row.
+    parties: dict = field(default_factory=dict)
+    account_problems: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, cluster_year: ClusterYear) -> EntryContext:
@@ -95,8 +99,8 @@ def _row_party(ctx: EntryContext, row: dict):
     return party_of(row.get("party_kind") or "", _int_or_none(municipality_id), _int_or_none(region_id))
 
 
-def _check_row(ctx: EntryContext, row: dict, number: int | None) -> tuple[Entry | None, list[EntryProblem]]:
-    """Validate one row against the rules; the unsaved entry, or the problems with their fields."""
+def _check_row(ctx: EntryContext, row: dict, number: int | None) -> tuple[dict | None, list[EntryProblem]]:
+    """Validate one row against the rules; the entry's field values, or the problems with their fields."""
     cy = ctx.cluster_year
     problems: list[EntryProblem] = []
 
@@ -112,8 +116,7 @@ def _check_row(ctx: EntryContext, row: dict, number: int | None) -> tuple[Entry 
     elif initiative is None:
         problem("initiative", f"Indsatsen hører ikke til {cy.cluster.name} eller kører ikke i {cy.year}.")
 
-    party = _row_party(ctx, row)
-    party_message = party_problem(cy, party, ctx.members)
+    party, party_message = _party_answer(ctx, row)
     if party_message:
         problem("party", party_message)
 
@@ -126,10 +129,10 @@ def _check_row(ctx: EntryContext, row: dict, number: int | None) -> tuple[Entry 
         problem("booking_date", f"Bogføringsdatoen {booking_date:%d.%m.%Y} ligger ikke i regnskabsåret {cy.year}.")
 
     kind = row.get("kind")
-    if kind not in EntryKind.values:
+    if kind not in KINDS:
         problem("kind", "Arten skal være udgift eller indtægt.")
     cost_kind = row.get("cost_kind")
-    if cost_kind not in CostKind.values:
+    if cost_kind not in COST_KINDS:
         problem("cost_kind", "Vælg omkostningstype: udvikling, sekretariatsbetjening eller drift.")
 
     amount = row.get("amount")
@@ -140,40 +143,64 @@ def _check_row(ctx: EntryContext, row: dict, number: int | None) -> tuple[Entry 
 
     texts = {name: (row.get(name) or "").strip() for name in MAX_LENGTH}
     if party.kind in (PartyKind.MUNICIPALITY, PartyKind.REGION):
-        account_message = account_code_problem(texts["account_code"], party.kind)
-        if account_message:
-            problem("account_code", account_message)
+        code_key = (texts["account_code"], party.kind)
+        if code_key not in ctx.account_problems:
+            ctx.account_problems[code_key] = account_code_problem(*code_key)
+        if ctx.account_problems[code_key]:
+            problem("account_code", ctx.account_problems[code_key])
     for name, (limit, label) in MAX_LENGTH.items():
         if len(texts[name]) > limit:
             problem(name, f"{label} må højst være {limit} tegn.")
 
     if problems:
         return None, problems
-    entry = Entry(
-        cluster_year=cy,
-        initiative=initiative,
-        party_kind=party.kind,
-        municipality=ctx.members.get(party.municipality_id) if party.kind == PartyKind.MUNICIPALITY else None,
-        region=cy.cluster.region if party.kind == PartyKind.REGION else None,
-        booking_date=booking_date,
-        kind=kind,
-        amount=amount,
-        cost_kind=cost_kind,
-        **texts,
+    is_municipality, is_region = party.kind == PartyKind.MUNICIPALITY, party.kind == PartyKind.REGION
+    return {
+        "initiative_id": initiative.pk, "party_kind": party.kind,
+        "municipality_id": party.municipality_id if is_municipality else None,
+        "region_id": cy.cluster.region_id if is_region else None,
+        "booking_date": booking_date, "kind": kind, "amount": amount, "cost_kind": cost_kind, **texts,
+    }, []
+
+
+def _party_answer(ctx: EntryContext, row: dict):
+    """The row's party and its problem (None if fine), worked out once per distinct party of the rows."""
+    key = (row.get("party_kind"), _pk(row, "municipality"), row.get("municipality_code"), _pk(row, "region"),
+           row.get("region_code"))
+    try:
+        answer = ctx.parties.get(key)
+    except TypeError:  # an unhashable value: no shortcut, the same answer
+        key, answer = None, None
+    if answer is None:
+        party = _row_party(ctx, row)
+        answer = (party, party_problem(ctx.cluster_year, party, ctx.members))
+        if key is not None:
+            ctx.parties[key] = answer
+    return answer
+
+
+def _entry_of(ctx: EntryContext, values: dict) -> Entry:
+    """The unsaved entry of a checked row, with its cluster-year, initiative and party rows attached."""
+    cy = ctx.cluster_year
+    return Entry(
+        cluster_year=cy, initiative=ctx.initiatives[values["initiative_id"]], party_kind=values["party_kind"],
+        municipality=ctx.members.get(values["municipality_id"]) if values["municipality_id"] else None,
+        region=cy.cluster.region if values["region_id"] else None,
+        **{name: values[name] for name in ("booking_date", "kind", "amount", "cost_kind", *MAX_LENGTH)},
     )
-    return entry, []
 
 
-def _check_rows(ctx: EntryContext, rows, *, numbered: bool) -> tuple[list[Entry], list[EntryProblem]]:
-    entries, problems = [], []
+def _check_rows(ctx: EntryContext, rows, *, numbered: bool) -> tuple[list[dict], list[EntryProblem]]:
+    """The checked rows (field values by attribute name) and the problems of the others."""
+    checked, problems = [], []
     for index, row in enumerate(rows, start=1):
         number = row.get("row_number", index) if numbered else row.get("row_number")
-        entry, row_problems = _check_row(ctx, row, number)
+        values, row_problems = _check_row(ctx, row, number)
         if row_problems:
             problems.extend(row_problems)
         else:
-            entries.append(entry)
-    return entries, problems
+            checked.append(values)
+    return checked, problems
 
 
 def check_entry_rows(*, cluster_year: ClusterYear, rows) -> tuple[list[Entry], list[EntryProblem]]:
@@ -184,7 +211,9 @@ def check_entry_rows(*, cluster_year: ClusterYear, rows) -> tuple[list[Entry], l
     position, from 1). Returns the unsaved entries of the good rows and the problems of the others.
     Two queries (the year's initiatives and the cluster's members), however many rows.
     """
-    return _check_rows(EntryContext.load(cluster_year), rows, numbered=True)
+    ctx = EntryContext.load(cluster_year)
+    checked, problems = _check_rows(ctx, rows, numbered=True)
+    return [_entry_of(ctx, values) for values in checked], problems
 
 
 def _check_batch(cluster_year: ClusterYear, import_batch) -> None:
@@ -209,13 +238,14 @@ def entry_create(
         "booking_date": booking_date, "kind": kind, "amount": amount, "account_code": account_code,
         "voucher": voucher, "text": text, "cost_kind": cost_kind,
     }
-    entries, problems = _check_rows(EntryContext.load(cluster_year), [row], numbered=False)
+    ctx = EntryContext.load(cluster_year)
+    checked, problems = _check_rows(ctx, [row], numbered=False)
     if problems:
         errors: dict[str, list[str]] = {}
         for p in problems:
             errors.setdefault(p.field or NON_FIELD_ERRORS, []).append(p.message)
         raise ValidationError(errors)
-    [entry] = entries
+    entry = _entry_of(ctx, checked[0])
     entry.created_by = created_by
     entry.import_batch = import_batch
     entry.full_clean()
@@ -234,13 +264,37 @@ def entries_create_bulk(*, cluster_year, rows: list[dict], created_by, import_ba
     _check_batch(cluster_year, import_batch)
     if not rows:
         return []
-    entries, problems = check_entry_rows(cluster_year=cluster_year, rows=rows)
+    checked, problems = _check_rows(EntryContext.load(cluster_year), rows, numbered=True)
     if problems:
         raise EntryRowsRefused(problems)
-    for entry in entries:
-        entry.created_by = created_by
-        entry.import_batch = import_batch
+    common = {"id": None, "cluster_year_id": cluster_year.pk, "reverses_id": None, "created_by_id": created_by.pk,
+              "import_batch_id": import_batch.pk if import_batch is not None else None, "created_at": timezone.now()}
+    # Each entry once, as its column values in the model's order: no model instance per row before the insert.
+    attnames = [f.attname for f in Entry._meta.concrete_fields]
+    rows_of_values = [[merged[name] for name in attnames] for merged in ({**common, **v} for v in checked)]
+    if connection.vendor == "postgresql":
+        return _copy_entries(attnames, rows_of_values)
+    entries = [Entry(*values) for values in rows_of_values]
     return Entry.objects.bulk_create(entries, batch_size=BULK_BATCH_SIZE)
+
+
+def _copy_entries(attnames: list[str], rows_of_values: list[list]) -> list[Entry]:
+    """PostgreSQL: the rows with ids taken from the table's sequence, in one COPY (psycopg's ``Cursor.copy``).
+
+    Two statements however many rows; the entries come back as ``Entry.from_db`` of the values written.
+    """
+    table = Entry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(rows_of_values)])
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+    id_index = attnames.index("id")
+    columns = ", ".join(connection.ops.quote_name(Entry._meta.get_field(name).column) for name in attnames)
+    with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for pk, values in zip(ids, rows_of_values, strict=True):
+            values[id_index] = pk
+            copy.write_row(values)
+    return [Entry.from_db(connection.alias, attnames, values) for values in rows_of_values]
 
 
 def _reversal_of(entry: Entry, *, cluster_year, by, text: str) -> Entry:
