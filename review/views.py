@@ -2,8 +2,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -12,6 +11,7 @@ from django_tables2.export import ExportMixin
 from accounts.models import Initiative
 from geography.models import Region
 from klyngeportal.forms_flow import form_flow
+from klyngeportal.redirects import safe_next
 from review import selectors, services
 from review.filters import CollectionFilter
 from review.forms import CommentForm, EvaluationForm, SpreadingDecisionForm, TransitionForm
@@ -27,10 +27,7 @@ from users.access import (
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return safe_next(request, fallback)
 
 
 def _first_message(error: ValidationError) -> str:

@@ -7,22 +7,14 @@ was: row counts and a digest of every table are compared before and after.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.factories import A_COMMENT, A_SECRET, B_SECRET
 from tests.permissions.conftest import changed_tables, data_fingerprint
 from tests.permissions.rules import METHODS, ROLES, RULES, Outcome, Rule
-
-# Django's own views that are not pages of the portal: static and media serving.
-SKIPPED_MODULES = ("django.views.static", "django.contrib.staticfiles")
-# The admin's internals are Django's; the matrix checks that the admin's front door is closed.
-ADMIN_NAMESPACE = "admin"
-ADMIN_KEPT = {"admin:index"}
-
+from tests.urlwalk import FoundUrl, portal_urls
 
 # On every page and CSV a role is given, whatever the URL: another cluster's entries and comments never show.
 NEVER_SHOWN = {
@@ -30,34 +22,6 @@ NEVER_SHOWN = {
     "secretariat_b": (A_SECRET, A_COMMENT),
     "ssu_other": (A_SECRET, A_COMMENT),
 }
-
-
-@dataclass(frozen=True)
-class FoundUrl:
-    name: str | None
-    route: str
-
-
-def walk(patterns, namespace: str = "", prefix: str = ""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}{pattern.namespace}:"
-            yield from walk(pattern.url_patterns, inner, route)
-        elif isinstance(pattern, URLPattern):
-            module = getattr(pattern.callback, "__module__", "") or ""
-            if module.startswith(SKIPPED_MODULES):
-                continue
-            name = f"{namespace}{pattern.name}" if pattern.name else None
-            if namespace.startswith(f"{ADMIN_NAMESPACE}:") and name not in ADMIN_KEPT:
-                continue
-            yield FoundUrl(name, route)
-
-
-def portal_urls() -> list[FoundUrl]:
-    return list(walk(get_resolver().url_patterns))
 
 
 def _cases():
