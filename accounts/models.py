@@ -5,7 +5,10 @@ bring together, per cluster and year, what was funded, budgeted and spent, by
 whom, on which initiative and area. Ledger entries are append-only: a
 correction is a reversal linked to the original plus a new entry.
 """
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -90,6 +93,14 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "Godkendt"
 
 
+class BudgetControl(models.TextChoices):
+    """What happens when an entry would take an initiative's or a party's spend above its budget."""
+
+    STOP = "stop", "Stop"
+    WARN = "warn", "Advar"
+    NONE = "none", "Ingen kontrol"
+
+
 class ClusterYear(models.Model):
     """One cluster's accounts for one year: the unit of review and of the year close."""
 
@@ -101,6 +112,13 @@ class ClusterYear(models.Model):
     closed_at = models.DateTimeField("årsafsluttet", null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    budget_control = models.CharField(
+        "budgetkontrol", max_length=8, choices=BudgetControl.choices, default=BudgetControl.WARN
+    )
+    large_entry_share = models.DecimalField(
+        "stor postering, andel af finansieringen (%)", max_digits=5, decimal_places=2, default=Decimal("25.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100.00"))],
     )
     history = HistoricalRecords()
 
@@ -375,6 +393,42 @@ class Entry(PartyFields):
     def signed_spend(self):
         """Net spend contribution: expenses count up, income counts down."""
         return signed_amount(self.kind, self.amount)
+
+
+class EntryConfirmation(models.Model):
+    """An explicit confirmation that booked an entry (or one import) past a warning: who, when, and why.
+
+    Written once, with the entry or the import, never changed. ``overruns`` lists what was confirmed, as
+    ``accounts.services.budget_control.Overrun.as_json`` gives it (kind, label, budget, spend after, over).
+    """
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="confirmations")
+    entry = models.OneToOneField(
+        Entry, verbose_name="postering", on_delete=models.PROTECT, null=True, blank=True, related_name="confirmation"
+    )
+    import_batch = models.OneToOneField(
+        ImportBatch, verbose_name="import", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="confirmation",
+    )
+    overruns = models.JSONField("bekræftede overskridelser", default=list)
+    text = models.TextField("tekst", blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField("bekræftet", auto_now_add=True)
+
+    class Meta:
+        ordering = ["confirmed_at", "id"]
+        verbose_name = "bekræftelse af postering"
+        verbose_name_plural = "bekræftelser af posteringer"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry__isnull=False, import_batch__isnull=True)
+                | Q(entry__isnull=True, import_batch__isnull=False),
+                name="confirmation_entry_or_import",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Bekræftet af {self.confirmed_by_id} ({self.confirmed_at:%d.%m.%Y %H:%M})" if self.confirmed_at else "Bekræftelse"
 
 
 class CarryOverCommitment(PartyFields):
