@@ -140,7 +140,8 @@ def _budget(sheet: Sheet, data: TemplateData):
         sheet.append([(None, "input")] * 4 + [(None, "input_money")])
 
 
-ENTRY_STYLES = {"booking_date": "input_date", "account_code": "input_text", "amount": "input_money"}
+ENTRY_STYLES = {"booking_date": "input_date", "account_code": "input_text", "amount": "input_money",
+                "portal_ref": "locked"}
 
 
 def _entries(sheet: Sheet, data: TemplateData, blank: bool) -> int:
@@ -178,17 +179,18 @@ EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system, for dates
 def _entry_values(sheet: Sheet, data: TemplateData) -> int:
     """The entries, one row each: the hot loop of the export, so each column's write is chosen once.
 
-    Columns by position (layout.ENTRY_COLUMNS): 0 date, 1-6 and 8-9 text, 7 amount. A date is written
-    as what Excel stores for it, its serial day number in the date format (the same cell as
-    ``write_datetime`` writes), worked out once per distinct date.
+    Columns by position (layout.ENTRY_COLUMNS): 0 date, 1-6 and 8-9 text, 7 amount, 10 the entry's id
+    (Portal-nr., a locked whole number). A date is written as what Excel stores for it, its serial day
+    number in the date format (the same cell as ``write_datetime`` writes), worked out once per distinct date.
     """
     ws, styles = sheet.ws, sheet.styles
     write_string, write_blank, write_number = ws.write_string, ws.write_blank, ws.write_number
     date_fmt, money_fmt, text_fmt = styles["input_date"], styles["input_money"], styles["input_text"]
     plain, quoted, quoted_text = styles["input"], styles.quoted("input"), styles.quoted("input_text")
+    ref_col, ref_fmt = L.ENTRY_COL["portal_ref"], styles["portal_ref"]
     text_columns = [(index, text_fmt if index == L.ENTRY_COL["account_code"] else plain,
                      quoted_text if index == L.ENTRY_COL["account_code"] else quoted)
-                    for index in range(len(L.ENTRY_COLUMNS)) if index not in (0, 7)]
+                    for index in range(len(L.ENTRY_COLUMNS)) if index not in (0, 7, ref_col)]
     triggers = L.FORMULA_TRIGGERS
     serials: dict[date, int] = {}
     row = sheet.row
@@ -205,6 +207,7 @@ def _entry_values(sheet: Sheet, data: TemplateData) -> int:
             else:
                 write_string(row, index, text, quoted_fmt if text.startswith(triggers) else fmt)
         write_number(row, 7, float(values[7]), money_fmt)
+        write_number(row, ref_col, values[ref_col], ref_fmt)
         row += 1
     count = row - sheet.row
     sheet.row = row

@@ -27,6 +27,9 @@ ENTRY_COLUMNS = [
     ("amount", "Beløb", 16),
     ("text", "Tekst", 40),
     ("voucher", "Bilag", 14),
+    # The entry's id in the portal, written by the export and locked: how an upload knows the row
+    # (empty, and locked, in rows the user adds).
+    ("portal_ref", "Portal-nr.", 11),
 ]
 ENTRY_HEADERS = [header for _, header, _ in ENTRY_COLUMNS]
 ENTRY_COL = {key: index for index, (key, _, _) in enumerate(ENTRY_COLUMNS)}  # 0-based

@@ -135,7 +135,8 @@ def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | No
 
 
 def entry_rows(cluster_year: ClusterYear, initiatives: list[Initiative], parties: list[Party]):
-    """The live entries as tuples in Regnskab's column order, streamed in chunks. One query."""
+    """The live entries as tuples in Regnskab's column order (the entry's id last, its Portal-nr.),
+    streamed in chunks. One query."""
     from accounts.parties import party_key
     from workbook.layout import COST_KIND_LABELS, KIND_LABELS
 
@@ -143,14 +144,14 @@ def entry_rows(cluster_year: ClusterYear, initiatives: list[Initiative], parties
     label_by_key = {p.key: p.label for p in parties}
     rows = live_entries(cluster_year).order_by("booking_date", "id").values_list(
         "booking_date", "initiative_id", "party_kind", "municipality_id", "region_id",
-        "account_code", "kind", "cost_kind", "amount", "text", "voucher",
+        "account_code", "kind", "cost_kind", "amount", "text", "voucher", "id",
     )
     for (booking_date, initiative_id, kind_of_party, mid, rid, account_code, kind, cost_kind,
-         amount, text, voucher) in rows.iterator(chunk_size=2000):
+         amount, text, voucher, entry_id) in rows.iterator(chunk_size=2000):
         initiative = initiative_by_id[initiative_id]
         yield (
             booking_date, initiative.name, initiative.area.name, label_by_key[party_key(kind_of_party, mid, rid)],
-            account_code, KIND_LABELS[kind], COST_KIND_LABELS[cost_kind], amount, text, voucher,
+            account_code, KIND_LABELS[kind], COST_KIND_LABELS[cost_kind], amount, text, voucher, entry_id,
         )
 
 
@@ -160,3 +161,23 @@ def import_batches(cluster_year: ClusterYear):
         .select_related("imported_by", "reversed_by")
         .order_by("-imported_at", "-id")
     )
+
+
+def ledger_fingerprint(cluster_year: ClusterYear) -> str:
+    """What an import's preview was planned against: changes whenever anything an import reads changes.
+
+    The entries (largest id and count), the latest change of a budget line, a commitment or an
+    initiative of the cluster (their histories), and the cluster-year's status. Five queries.
+    """
+    from django.db.models import Count, Max
+
+    if cluster_year.pk is None:
+        return "new"
+    entries = Entry.objects.filter(cluster_year=cluster_year).aggregate(top=Max("id"), n=Count("id"))
+    budget = BudgetLine.history.filter(cluster_year_id=cluster_year.pk).aggregate(top=Max("history_id"))["top"]
+    commitments = CarryOverCommitment.history.filter(cluster_year_id=cluster_year.pk).aggregate(
+        top=Max("history_id"))["top"]
+    initiatives = Initiative.history.filter(cluster_id=cluster_year.cluster_id).aggregate(
+        top=Max("history_id"))["top"]
+    state = ClusterYear.objects.filter(pk=cluster_year.pk).values_list("status", "closed_at").first()
+    return f"e{entries['top']}/{entries['n']}|b{budget}|c{commitments}|i{initiatives}|s{state}"

@@ -33,9 +33,14 @@ STYLES = {
     "input_date": {"locked": False, "num_format": L.DATE_FORMAT},
     "input_money": {"locked": False, "num_format": L.MONEY_FORMAT},
     "money": {"num_format": L.MONEY_FORMAT},
+    "portal_ref": {"num_format": "0", "font_color": "#595959"},  # locked: the entry's id in the portal
     "formula_money": {"num_format": L.MONEY_FORMAT, "bg_color": FORMULA_FILL, "pattern": 1},
     "total_money": {"num_format": L.MONEY_FORMAT, "bg_color": FORMULA_FILL, "pattern": 1, "bold": True},
 }
+
+
+PROTECTION_OPTIONS = {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
+                      "insert_rows": True, "delete_rows": True}
 
 
 class Styles:
@@ -103,8 +108,8 @@ class Sheet:
         if freeze_row:
             self.ws.freeze_panes(freeze_row, 0)
         if protect:
-            # Users may still widen columns, format rows, filter and sort; not insert or delete.
-            self.ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True})
+            # Users may still widen columns, format rows, filter, sort, and insert and delete rows.
+            self.ws.protect("", PROTECTION_OPTIONS)
 
     def list_validation(self, col: int, list_name: str, label: str) -> None:
         self.ws.data_validation(L.FIRST_DATA_ROW - 1, col, LAST_ROW, col, {

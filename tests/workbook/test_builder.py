@@ -56,7 +56,7 @@ def test_blank_template_sheets_lists_and_names(ledger):
 def test_entry_sheet_validation_formats_panes_and_protection(ledger):
     wb = load(export_bytes(ledger.cy))
     ws = wb["Regnskab"]
-    assert [c.value for c in ws[1]][:10] == L.ENTRY_HEADERS
+    assert [c.value for c in ws[1]][:11] == L.ENTRY_HEADERS
     assert ws.freeze_panes == "A2"
     assert validations(ws) == {
         "B2": "Liste_Indsatser", "C2": "Liste_Indsatsomraader", "D2": "Liste_Parter", "F2": "Liste_Art",
