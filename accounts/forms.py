@@ -283,15 +283,25 @@ class CommitmentForm(PartyForm):
     )
     note = forms.CharField(label="Bemærkning", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, unspent: dict | None = None, **kwargs):
+    def __init__(self, *args, unspent: dict | None = None, existing: dict | None = None, **kwargs):
+        """``unspent``: party key → unspent amount; ``existing``: party key → its recorded commitment."""
         super().__init__(*args, **kwargs)
+        self.existing = existing = existing or {}
         if unspent is not None:
-            # Only parties with unspent money can commit; the label shows how much.
+            # Only parties with unspent money can commit; the label shows how much, and any commitment.
             self.fields["party"].choices = [("", "– vælg part –")] + [
-                (key, f"{label} (uforbrugt {format_number(unspent[key], 2)} kr.)")
+                (key, f"{label} (uforbrugt {format_number(unspent[key], 2)} kr."
+                      + (f"; har tilsagn på {format_number(existing[key].amount, 2)} kr." if key in existing else "")
+                      + ")")
                 for key, label in self.fields["party"].choices
                 if key and unspent.get(key, 0) > 0
             ]
+        if existing:
+            self.fields["replace"] = forms.BooleanField(
+                label="Erstat det eksisterende tilsagn", required=False,
+                help_text="Kun for en part, der allerede har et tilsagn: det nye tilsagn erstatter det gamle.",
+            )
+            self.order_fields(["party", "replace"])
 
 
 class ReopenForm(forms.Form):

@@ -19,10 +19,26 @@ from users.access import NO_ACCESS, require_permission, role_may
 ZERO = Decimal("0.00")
 
 
+def commitment_exists_error(commitment: CarryOverCommitment) -> ValidationError:
+    """The Danish refusal of a second commitment for a party that has one (code ``commitment_exists``)."""
+    return ValidationError(
+        f"{commitment.party_label} har allerede et tilsagn på {kr(commitment.amount)} givet af "
+        f"{commitment.committed_by} den {commitment.committed_on:%d.%m.%Y}. Det eksisterende tilsagn "
+        f"erstattes kun, når du bekræfter det.",
+        code="commitment_exists",
+    )
+
+
 @transaction.atomic
 def commitment_record(*, cluster_year, by, party_kind, municipality=None, region=None, amount,
-                      committed_by, committed_on, note="") -> CarryOverCommitment:
-    """Record (or change) a party's commitment to headroom for its unspent money; amount <= unspent."""
+                      committed_by, committed_on, note="", replace: bool = False) -> CarryOverCommitment:
+    """Record a party's commitment to headroom for its unspent money; amount <= unspent.
+
+    A party has at most one commitment per year. When it has one, the new commitment replaces it
+    only with ``replace=True`` (the caller has confirmed it); else a ValidationError with code
+    ``commitment_exists`` names the existing one. A replacement is a change in the commitment's
+    history (reason «Erstattet»), with the old values kept in the earlier version.
+    """
     cluster_year = cluster_year_lock(cluster_year)
     require_permission(by, "close_year", cluster_year)
     party = party_of(party_kind, municipality, region)
@@ -34,7 +50,14 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
     if amount_value > unspent:
         raise ValidationError({"amount": f"Beløbet kan højst være det uforbrugte beløb, {kr(unspent)}."})
     lookup = {"cluster_year": cluster_year, **party.lookup()}
-    commitment = CarryOverCommitment.objects.filter(**lookup).first() or CarryOverCommitment(**lookup)
+    commitment = CarryOverCommitment.objects.filter(**lookup).first()
+    if commitment is None:
+        commitment = CarryOverCommitment(**lookup)
+    elif not replace:
+        raise commitment_exists_error(commitment)
+    else:
+        commitment._change_reason = "Erstattet"
+        commitment.recorded_at = timezone.now()  # registered anew; the earlier version keeps the old time
     commitment.amount = amount_value
     commitment.committed_by = committed_by
     commitment.committed_on = committed_on

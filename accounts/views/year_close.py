@@ -24,20 +24,18 @@ def carryover(request, pk: int):
     summary = selectors.cluster_year_summary(cluster_year)
     members = members_of(cluster_year)
     unspent = {row.key: row.unspent for row in summary.by_party if row.key != JOINT_KEY}
+    commitments = list(cluster_year.commitments.select_related("municipality", "region", "recorded_by"))
     form = forms.CommitmentForm(
         request.POST or None, cluster_year=cluster_year, members=members, unspent=unspent,
+        existing={c.party_key: c for c in commitments},
     ) if may_commit else None
     done = form and form_flow(
-        request, form,
-        lambda data: services.commitment_record(
-            cluster_year=cluster_year, by=request.user, **form.party_kwargs(), amount=data["amount"],
-            committed_by=data["committed_by"], committed_on=data["committed_on"], note=data["note"],
-        ),
-        success="Tilsagnet er registreret.", then=reverse("accounts:carryover", args=[cluster_year.pk]),
+        request, form, lambda data: _record_commitment(request, cluster_year, form, data),
+        success=lambda c: "Tilsagnet er erstattet." if c.replaced else "Tilsagnet er registreret.",
+        then=reverse("accounts:carryover", args=[cluster_year.pk]),
     )
     if done:
         return done
-    commitments = list(cluster_year.commitments.select_related("municipality", "region", "recorded_by"))
     carried = {line.carried_from_id: line for line in FundingLine.objects.filter(
         carried_from__in=[c.pk for c in commitments]).select_related("cluster_year")} if cluster_year.is_closed else {}
     for commitment in commitments:
@@ -45,6 +43,23 @@ def carryover(request, pk: int):
     return render(request, "accounts/carryover_detail.html", page_context(
         request, cluster_year, summary=summary, form=form, commitments=commitments,
     ))
+
+
+def _record_commitment(request, cluster_year, form, data):
+    """The service's call; its refusal of a second commitment goes on the confirmation checkbox."""
+    replace = bool(data.get("replace"))
+    try:
+        commitment = services.commitment_record(
+            cluster_year=cluster_year, by=request.user, **form.party_kwargs(), amount=data["amount"],
+            committed_by=data["committed_by"], committed_on=data["committed_on"], note=data["note"],
+            replace=replace,
+        )
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "commitment_exists" and "replace" in form.fields:
+            raise ValidationError({"replace": exc}) from exc
+        raise
+    commitment.replaced = replace and data["party"] in form.existing
+    return commitment
 
 
 @refusal_page

@@ -22,10 +22,11 @@ def funded(entry_kwargs, users, cy_a, aarhus_kommune):
     return cy_a
 
 
-def commit(cy, user, municipality, amount):
+def commit(cy, user, municipality, amount, *, replace=False):
     return services.commitment_record(
         cluster_year=cy, by=user, party_kind="municipality", municipality=municipality, amount=amount,
         committed_by="Syntetisk økonomichef", committed_on=datetime.date(2022, 12, 1), note="Syntetisk",
+        replace=replace,
     )
 
 
@@ -100,7 +101,7 @@ def test_reopen_is_admin_only_with_a_reason_and_recorded(funded, users, aarhus_k
     change = StatusChange.objects.get(cluster_year=funded, action="reopen_year")
     assert (change.by, change.comment) == (users["admin"], "Syntetisk: manglende bilag")
     # change the commitment and close again: still one carry-over line, now with the new amount
-    commit(funded, users["secretariat_a"], aarhus_kommune, Decimal("25000.00"))
+    commit(funded, users["secretariat_a"], aarhus_kommune, Decimal("25000.00"), replace=True)
     services.year_close(cluster_year=funded, by=users["secretariat_a"])
     line = FundingLine.objects.get(source="carryover")
     assert line.paid == Decimal("25000.00")
