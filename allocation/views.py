@@ -5,12 +5,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from allocation import exports, selectors, services
 from allocation.forms import (
@@ -28,6 +27,7 @@ from allocation.shares import derive_shares, shares_save
 from allocation.tables import RoundTable
 from geography.models import Cluster, Municipality, Region
 from geography.selectors import map_year_of, map_years
+from klyngeportal.exports import CODE, FORMATS, download, table_download
 from users.access import can_manage_allocation, can_publish_allocation
 
 
@@ -71,22 +71,13 @@ def _table2_url(year: int) -> str:
         return f"/geografi/tabel2/{year}/"
 
 
-def _download(content, filename: str, fmt: str) -> HttpResponse:
-    content_type = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }[fmt]
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 def round_list(request):
     table = RoundTable(selectors.rounds())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
-        return TableExport(export_format, table).response(f"fordelingsrunder.{export_format}")
+    if export_format in FORMATS:
+        return table_download(table, export_format, "fordelingsrunder", title="Fordelingsrunder",
+                              kinds={"year": CODE})
     return render(request, "allocation/round_list.html", {
         "table": table, "can_manage": can_manage_allocation(request.user), "compare_form": CompareForm(),
     })
@@ -124,13 +115,8 @@ def round_export(request, slug, what, fmt):
         if not comp.contributions_complete:
             messages.error(request, comp.contributions_note or "Bidrag pr. kommune kan ikke beregnes.")
             return redirect(round_.get_absolute_url())
-        header, rows = exports.municipality_rows(comp)
-        if fmt == "csv":
-            return _download(exports.to_csv(header, rows), f"{name}-kommuner", fmt)
-        return _download(exports.to_xlsx([("Kommuner", header, rows, None)]), f"{name}-kommuner", fmt)
-    if fmt == "csv":
-        return _download(exports.to_csv(*exports.result_table(comp)), name, fmt)
-    return _download(exports.result_xlsx(comp), name, fmt)
+        return download(fmt, f"{name}-kommuner", exports.municipality_sheet(comp))
+    return download(fmt, name, exports.result_sheets(comp))
 
 
 def round_cluster(request, slug, cluster_id):
@@ -168,10 +154,7 @@ def round_reconciliation(request, slug, fmt=None):
         if not rec.cells:
             messages.error(request, rec.error or "Runden har ingen offentliggjort tabel at afstemme med.")
             return redirect("allocation:round_reconciliation", slug=round_.slug)
-        name = f"afstemning-{round_.slug}"
-        if fmt == "csv":
-            return _download(exports.to_csv(*exports.reconciliation_table(rec)), name, fmt)
-        return _download(exports.reconciliation_xlsx(rec), name, fmt)
+        return download(fmt, f"afstemning-{round_.slug}", exports.reconciliation_sheet(rec))
     return render(request, "allocation/reconciliation_detail.html", {
         "round": round_, "comp": comp, "rec": rec, "kind_labels": KIND_LABELS,
         "flagged": [

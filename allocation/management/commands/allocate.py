@@ -1,12 +1,11 @@
 """python manage.py allocate 2022 [--csv] [--municipalities] [--round SLUG] [--derive-shares --user USERNAME]"""
-import csv
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from allocation import exports
 from allocation.selectors import compute_round
 from allocation.shares import derive_shares, shares_save
+from klyngeportal.exports import csv_text
 from klyngeportal.formats import format_number
 
 from ._common import acting_user, pick_round
@@ -49,13 +48,13 @@ class Command(BaseCommand):
         else:
             self._text(round_, comp, header, rows)
 
-    def _csv(self, header, rows):
-        writer = csv_writer(self.stdout)
-        writer.writerow(header)
-        writer.writerows([exports.plain(v) for v in row] for row in rows)
+    def _csv(self, columns, rows):
+        # The same CSV as the download: klyngeportal.exports' one writer.
+        self.stdout.write(csv_text(columns, rows), ending="")
 
-    def _text(self, round_, comp, header, rows):
+    def _text(self, round_, comp, columns, rows):
         self.stdout.write(f"{round_.name} ({round_.year}), {round_.get_status_display().lower()}")
+        header = [column.header for column in columns]
         widths = [max(len(str(h)), *(len(_fmt(r[i])) for r in rows)) for i, h in enumerate(header)]
         self.stdout.write("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
         for row in rows:
@@ -93,10 +92,6 @@ def _command_hint(comp) -> str:
     if comp.missing_shares():
         return f" Afled andelene med: python manage.py allocate {comp.round.year} --derive-shares --user BRUGERNAVN"
     return ""
-
-
-def csv_writer(stream):
-    return csv.writer(stream, lineterminator="\n")
 
 
 def _fmt(value) -> str:

@@ -1,11 +1,10 @@
 """python manage.py reconcile 2022 [--csv] [--round SLUG]"""
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
 from allocation import exports
 from allocation.reconciliation import KIND_LABELS, reconcile
 from allocation.selectors import compute_round
+from klyngeportal.exports import csv_text
 from klyngeportal.formats import format_number
 
 from ._common import pick_round
@@ -29,9 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"Runden «{round_.name}» har ingen offentliggjort tabel at afstemme med.")
         header, rows = exports.reconciliation_table(rec)
         if as_csv:
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows([exports.plain(v) for v in row] for row in rows)
+            self.stdout.write(csv_text(header, rows), ending="")  # the same CSV as the download
             return
         counts = rec.counts
         self.stdout.write(
