@@ -104,14 +104,17 @@ class BudgetControl(models.TextChoices):
 class ClusterYear(models.Model):
     """One cluster's accounts for one year: the unit of review and of the year close."""
 
-    cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="years")
+    cluster = models.ForeignKey(
+        "geography.Cluster", verbose_name="sundhedsklynge", on_delete=models.PROTECT, related_name="years",
+    )
     year = models.PositiveSmallIntegerField("år")
     status = models.CharField(
         "status", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
     closed_at = models.DateTimeField("årsafsluttet", null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="årsafsluttet af",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     budget_control = models.CharField(
         "budgetkontrol", max_length=8, choices=BudgetControl.choices, default=BudgetControl.WARN
@@ -150,12 +153,16 @@ class StatusChange(models.Model):
         CLOSE_YEAR = "close_year", "Året afsluttet"
         REOPEN_YEAR = "reopen_year", "Året genåbnet"
 
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="status_changes")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="status_changes",
+    )
     action = models.CharField("handling", max_length=16, choices=Action.choices)
-    from_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
-    to_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    from_status = models.CharField("fra status", max_length=16, choices=ReviewStatus.choices)
+    to_status = models.CharField("til status", max_length=16, choices=ReviewStatus.choices)
     comment = models.TextField("kommentar", blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="foretaget af", on_delete=models.PROTECT, related_name="+",
+    )
     at = models.DateTimeField("tidspunkt", auto_now_add=True)
 
     class Meta:
@@ -188,7 +195,9 @@ class Initiative(models.Model):
         REGION = "region", "Regionen"
         CLUSTER = "cluster", "Klyngen i fællesskab"
 
-    cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="initiatives")
+    cluster = models.ForeignKey(
+        "geography.Cluster", verbose_name="sundhedsklynge", on_delete=models.PROTECT, related_name="initiatives",
+    )
     first_year = models.PositiveSmallIntegerField("første år")
     last_year = models.PositiveSmallIntegerField("sidste år")
     name = models.CharField("navn", max_length=200)
@@ -239,16 +248,20 @@ class FundingSource(models.TextChoices):
 class FundingLine(PartyFields):
     """Money available to a cluster-year from one source and party: allocated and actually paid."""
 
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="funding_lines")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="funding_lines",
+    )
     source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
     allocated = models.DecimalField("tildelt", null=True, blank=True, **MONEY)
     paid = models.DecimalField("indbetalt", **MONEY)
     text = models.CharField("tekst", max_length=200, blank=True)
     allocation_round = models.ForeignKey(
-        "allocation.AllocationRound", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "allocation.AllocationRound", verbose_name="fordelingsrunde",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     carried_from = models.OneToOneField(
-        "CarryOverCommitment", on_delete=models.PROTECT, null=True, blank=True, related_name="funding_line"
+        "CarryOverCommitment", verbose_name="videreført efter tilsagn",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="funding_line"
     )
     history = HistoricalRecords()
 
@@ -271,8 +284,12 @@ class FundingLine(PartyFields):
 
 
 class BudgetLine(PartyFields):
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="budget_lines")
-    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="budget_lines")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="budget_lines",
+    )
+    initiative = models.ForeignKey(
+        Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="budget_lines",
+    )
     source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
     amount = models.DecimalField("budget", **MONEY)
     history = HistoricalRecords()
@@ -326,16 +343,21 @@ class CostKind(models.TextChoices):
 class ImportBatch(models.Model):
     """One imported Excel template: its entries can be reversed as a whole, never deleted."""
 
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="import_batches")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.PROTECT, related_name="import_batches",
+    )
     filename = models.CharField("filnavn", max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField("kontrolsum (SHA-256)", max_length=64)
     rows = models.PositiveIntegerField("rækker")
     total = models.DecimalField("beløb i alt", **MONEY)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="indlæst af", on_delete=models.PROTECT, related_name="+",
+    )
     imported_at = models.DateTimeField("indlæst", auto_now_add=True)
     reversed_at = models.DateTimeField("tilbageført", null=True, blank=True)
     reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="tilbageført af",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -350,8 +372,12 @@ class ImportBatch(models.Model):
 class Entry(PartyFields):
     """A ledger entry as booked in one party's own books. Never edited or deleted."""
 
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="entries")
-    initiative = models.ForeignKey(Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="entries")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.PROTECT, related_name="entries",
+    )
+    initiative = models.ForeignKey(
+        Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="entries",
+    )
     booking_date = models.DateField("bogføringsdato")
     kind = models.CharField("art", max_length=8, choices=EntryKind.choices)
     # Signed: ordinary entries are positive; a reversal carries the negated amount.
@@ -365,9 +391,12 @@ class Entry(PartyFields):
         null=True, blank=True, related_name="reversed_by",
     )
     import_batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        ImportBatch, verbose_name="import",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="oprettet af", on_delete=models.PROTECT, related_name="+",
+    )
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
     class Meta:
@@ -402,9 +431,12 @@ class EntryConfirmation(models.Model):
     ``accounts.services.budget_control.Overrun.as_json`` gives it (kind, label, budget, spend after, over).
     """
 
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="confirmations")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.PROTECT, related_name="confirmations",
+    )
     entry = models.OneToOneField(
-        Entry, verbose_name="postering", on_delete=models.PROTECT, null=True, blank=True, related_name="confirmation"
+        Entry, verbose_name="postering",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="confirmation"
     )
     import_batch = models.OneToOneField(
         ImportBatch, verbose_name="import", on_delete=models.PROTECT, null=True, blank=True,
@@ -412,7 +444,9 @@ class EntryConfirmation(models.Model):
     )
     overruns = models.JSONField("bekræftede overskridelser", default=list)
     text = models.TextField("tekst", blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="bekræftet af", on_delete=models.PROTECT, related_name="+",
+    )
     confirmed_at = models.DateTimeField("bekræftet", auto_now_add=True)
 
     class Meta:
@@ -434,12 +468,16 @@ class EntryConfirmation(models.Model):
 class CarryOverCommitment(PartyFields):
     """A party's commitment to headroom under its next-year expenditure ceiling for its unspent money."""
 
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="commitments")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.PROTECT, related_name="commitments",
+    )
     amount = models.DecimalField("beløb", **MONEY)
     committed_by = models.CharField("tilsagn givet af", max_length=200)
     committed_on = models.DateField("tilsagnsdato")
     note = models.TextField("bemærkning", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="registreret af", on_delete=models.PROTECT, related_name="+",
+    )
     recorded_at = models.DateTimeField("registreret", auto_now_add=True)
     history = HistoricalRecords()
 

@@ -24,7 +24,7 @@ class RoundStatus(models.TextChoices):
 class AllocationRound(models.Model):
     year = models.PositiveSmallIntegerField("år")
     name = models.CharField("navn", max_length=120)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField("kortnavn (i adressen)", unique=True)
     pot = models.DecimalField("pulje i alt (kr.)", max_digits=14, decimal_places=0)
     municipal_pot = models.DecimalField("kommunal andel (kr.)", max_digits=14, decimal_places=0)
     regional_pot = models.DecimalField("regional andel (kr.)", max_digits=14, decimal_places=0)
@@ -35,9 +35,10 @@ class AllocationRound(models.Model):
     reference_date = models.DateField("opgørelsesdato for indbyggertal")
     status = models.CharField("status", max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
     based_on = models.ForeignKey(
-        "self", verbose_name="kopieret fra", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+        "self", verbose_name="kopieret fra",
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
     description = models.TextField("beskrivelse", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="oprettet af", on_delete=models.SET_NULL,
@@ -90,8 +91,12 @@ class WithinRegionBasis(models.TextChoices):
 class RegionKey(models.Model):
     """A region's block-grant key for health in a round, and how it splits its amount over its clusters."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="region_keys")
-    region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(
+        AllocationRound, verbose_name="fordelingsrunde", on_delete=models.CASCADE, related_name="region_keys",
+    )
+    region = models.ForeignKey(
+        "geography.Region", verbose_name="region", on_delete=models.PROTECT, related_name="+",
+    )
     key = models.DecimalField(
         "bloktilskudsnøgle", validators=[MinValueValidator(0), MaxValueValidator(1)], **KEY
     )
@@ -118,8 +123,12 @@ class RegionKey(models.Model):
 class ClusterWeight(models.Model):
     """A region's own weight for one of its clusters (used when the region splits by weights)."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="cluster_weights")
-    cluster = models.ForeignKey("geography.Cluster", on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(
+        AllocationRound, verbose_name="fordelingsrunde", on_delete=models.CASCADE, related_name="cluster_weights",
+    )
+    cluster = models.ForeignKey(
+        "geography.Cluster", verbose_name="sundhedsklynge", on_delete=models.PROTECT, related_name="+",
+    )
     weight = models.DecimalField("vægt", validators=[MinValueValidator(0)], **WEIGHT)
 
     history = HistoricalRecords()
@@ -140,8 +149,12 @@ class ClusterWeight(models.Model):
 class MunicipalityWeight(models.Model):
     """A weight per municipality that multiplies its population (e.g. a socio-economic health key)."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="municipality_weights")
-    municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(
+        AllocationRound, verbose_name="fordelingsrunde", on_delete=models.CASCADE, related_name="municipality_weights",
+    )
+    municipality = models.ForeignKey(
+        "geography.Municipality", verbose_name="kommune", on_delete=models.PROTECT, related_name="+",
+    )
     weight = models.DecimalField("vægt", validators=[MinValueValidator(0)], **WEIGHT)
 
     history = HistoricalRecords()
@@ -168,12 +181,17 @@ class RowKind(models.TextChoices):
 class PublishedRow(models.Model):
     """One row of an officially published table (Bilag 1, Table 1 for 2022), kept as printed."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="published_rows")
+    round = models.ForeignKey(
+        AllocationRound, verbose_name="fordelingsrunde", on_delete=models.CASCADE, related_name="published_rows",
+    )
     position = models.PositiveSmallIntegerField("rækkefølge")
     row_kind = models.CharField("rækketype", max_length=16, choices=RowKind.choices)
-    region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey(
+        "geography.Region", verbose_name="region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     cluster = models.ForeignKey(
-        "geography.Cluster", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "geography.Cluster", verbose_name="sundhedsklynge",
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     municipalities_kr = models.DecimalField("kommuner (kr.)", max_digits=14, decimal_places=0)
     region_kr = models.DecimalField("region (kr.)", max_digits=14, decimal_places=0)

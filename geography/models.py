@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 class Region(models.Model):
     code = models.PositiveSmallIntegerField("DST-kode", unique=True)
     name = models.CharField("navn", max_length=60, unique=True)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField("kortnavn (i adressen)", unique=True)
 
     class Meta:
         ordering = ["code"]
@@ -34,7 +34,9 @@ class Region(models.Model):
 class Municipality(models.Model):
     code = models.PositiveSmallIntegerField("kommunekode", unique=True)
     name = models.CharField("navn", max_length=60, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, verbose_name="region", on_delete=models.PROTECT, related_name="municipalities",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -51,9 +53,11 @@ class Municipality(models.Model):
 class Cluster(models.Model):
     """A health cluster. Identified by region and name: three names repeat across regions."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="clusters")
+    region = models.ForeignKey(
+        Region, verbose_name="region", on_delete=models.PROTECT, related_name="clusters",
+    )
     name = models.CharField("navn", max_length=80)
-    slug = models.SlugField()
+    slug = models.SlugField("kortnavn (i adressen)")
 
     class Meta:
         ordering = ["region__code", "name"]
@@ -88,8 +92,12 @@ class Membership(models.Model):
     """A municipality's participation in a cluster in one year (Table 2)."""
 
     year = models.PositiveSmallIntegerField("år")
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="memberships")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="sundhedsklynge", on_delete=models.PROTECT, related_name="memberships",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="kommune", on_delete=models.PROTECT, related_name="memberships",
+    )
     kind = models.CharField("deltagelse", max_length=32, choices=MembershipKind.choices)
     table2_mark = models.CharField("markering i tabel 2", max_length=3, blank=True)
     # Only for shared funders (København): the part of the municipality's
@@ -186,7 +194,9 @@ class ClusterFundingPopulation(models.Model):
     Klynge Syd and Klynge By carry København's split and so are not whole numbers.
     """
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="funding_populations")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="sundhedsklynge", on_delete=models.PROTECT, related_name="funding_populations",
+    )
     reference_date = models.DateField("opgørelsesdato")
     value = models.DecimalField(
         "finansierende indbyggertal", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -234,8 +244,12 @@ class PopulationQuarter(models.Model):
 
 
 class MunicipalityPopulation(models.Model):
-    quarter = models.ForeignKey(PopulationQuarter, on_delete=models.CASCADE, related_name="populations")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="populations")
+    quarter = models.ForeignKey(
+        PopulationQuarter, verbose_name="kvartal", on_delete=models.CASCADE, related_name="populations",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="kommune", on_delete=models.PROTECT, related_name="populations",
+    )
     population = models.PositiveIntegerField("indbyggertal")
 
     class Meta:
