@@ -1,1 +1,28 @@
-"""The Excel budget-and-accounts template: build, export and import."""
+"""The Excel budget-and-accounts template: build, export and import.
+
+``PendingUpload`` keeps an uploaded file between its preview and "Indlæs": in the database, by its
+sha256, never in a process's memory, so that the commit re-plans from exactly the bytes previewed.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class PendingUpload(models.Model):
+    """An uploaded template waiting for "Indlæs" after its preview; deleted when booked or stale."""
+
+    cluster_year = models.ForeignKey("accounts.ClusterYear", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField("filnavn", max_length=255)
+    content = models.BinaryField()
+    ledger_fingerprint = models.CharField(max_length=200)
+    reverse_removed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "fil til indlæsning"
+        verbose_name_plural = "filer til indlæsning"
+        indexes = [models.Index(fields=["created_at"], name="pending_upload_created")]
+
+    def __str__(self):
+        return self.filename

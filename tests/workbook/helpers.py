@@ -63,3 +63,55 @@ def shared_strings_xml(data: bytes) -> str:
         if "xl/sharedStrings.xml" not in archive.namelist():
             return ""
         return archive.read("xl/sharedStrings.xml").decode()
+
+
+def edit(data: bytes, change) -> bytes:
+    """Open a file as a user's spreadsheet program would (openpyxl, not read-only), change it, save it."""
+    wb = load_workbook(io.BytesIO(data))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def ref_column() -> int:
+    """Regnskab's Portal-nr. column (1-based)."""
+    from workbook import layout as L
+
+    return L.ENTRY_COL["portal_ref"] + 1
+
+
+def strip_refs(data: bytes) -> bytes:
+    """The file with Regnskab's Portal-nr. cells emptied (rows copied into another cluster-year's file)."""
+    def change(wb):
+        ws = wb["Regnskab"]
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row=row, column=ref_column()).value = None
+    return edit(data, change)
+
+
+def preview(cluster_year, data: bytes, user, *, filename="regnskab.xlsx", **kwargs):
+    from workbook.importer import preview_file
+
+    return preview_file(cluster_year=cluster_year, data=data, filename=filename, user=user, **kwargs)
+
+
+def commit(cluster_year, data: bytes, user, *, filename="regnskab.xlsx", **kwargs):
+    from workbook.importer import commit_file
+
+    return commit_file(cluster_year=cluster_year, data=data, filename=filename, user=user, **kwargs)
+
+
+def for_another_cluster(data: bytes) -> bytes:
+    """Only Regnskab's rows, without their Portal-nr.: a file to import into another cluster-year.
+
+    (Budget and Videreførelse name the exporting cluster's lines and parties.)
+    """
+    def change(wb):
+        ws = wb["Regnskab"]
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row=row, column=ref_column()).value = None
+        for title in ("Budget", "Videreførelse"):
+            if title in wb.sheetnames:
+                del wb[title]
+    return edit(data, change)
