@@ -6,26 +6,27 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts import forms, selectors, services
 from accounts.filters import EntryFilter
 from accounts.models import Entry
 from accounts.tables import EntryTable
 from accounts.views.common import members_of, page_context, refusal_page
-from klyngeportal.formats import format_number
+from klyngeportal.exports import TableDownloadMixin
+from klyngeportal.formats import NumberMode, NumberProblem, format_number, parse_danish_number
 from klyngeportal.forms_flow import form_flow
 from users.access import get_cluster_year_or_404, has_permission
 
 # --- entries ---------------------------------------------------------------
 
-class EntryListView(ExportMixin, SingleTableMixin, FilterView):
+class EntryListView(TableDownloadMixin, SingleTableMixin, FilterView):
     """Entries of one cluster-year: filters, sorting, pagination and CSV of the filtered list."""
 
     table_class = EntryTable
     filterset_class = EntryFilter
     template_name = "accounts/entry_list.html"
     export_formats = ("csv",)
+    export_title = "Posteringer"
     table_pagination = {"per_page": 50}
     paginate_by = None  # django-tables2 paginates; the ListView must not count a second time
 
@@ -63,7 +64,12 @@ def entry_create(request, pk: int):
     cluster_year = get_cluster_year_or_404(request.user, pk, "edit_accounts")
     members = members_of(cluster_year)
     initial = {key: request.GET[key] for key in ("initiative", "party", "booking_date", "kind", "cost_kind",
-                                                 "account_code") if key in request.GET}
+                                                 "account_code", "voucher", "text") if key in request.GET}
+    if "amount" in request.GET:  # Danish (1.234,50), as the reversal passes it; shown again as Danish
+        try:
+            initial["amount"] = parse_danish_number(request.GET["amount"], mode=NumberMode.MONEY)
+        except NumberProblem:
+            pass  # a prefill only: the form starts without it
     form = forms.EntryForm(request.POST or None, cluster_year=cluster_year, members=members, initial=initial)
 
     def then(entry):
@@ -97,6 +103,7 @@ def entry_reverse(request, pk: int, entry_pk: int):
     query = urlencode({
         "initiative": entry.initiative_id, "party": entry.party_key, "booking_date": f"{entry.booking_date:%Y-%m-%d}",
         "kind": entry.kind, "cost_kind": entry.cost_kind, "account_code": entry.account_code,
+        "amount": format_number(entry.amount, 2), "voucher": entry.voucher, "text": entry.text,
     })
     done = form_flow(
         request, form, lambda data: services.entry_reverse(entry=entry, by=request.user, text=data["text"]),
