@@ -9,7 +9,7 @@ correction is a reversal (``entry_reverse``) plus a new entry.
 ``from accounts import services; services.entry_create(...)`` and
 ``from accounts.services import entry_create`` both work for every name below.
 """
-from accounts.services.budget import budget_line_set, budget_line_update
+from accounts.services.budget import budget_line_remove, budget_line_set, budget_line_update
 from accounts.services.cluster_years import cluster_year_get_or_create
 from accounts.services.entries import (
     BULK_BATCH_SIZE,
@@ -33,6 +33,7 @@ __all__ = [
     "EntryContext",
     "EntryProblem",
     "EntryRowsRefused",
+    "budget_line_remove",
     "budget_line_set",
     "budget_line_update",
     "check_entry_rows",

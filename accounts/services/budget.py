@@ -43,3 +43,18 @@ def budget_line_update(*, line, by, amount) -> BudgetLine:
     line.full_clean()
     save_recording(line, by)
     return line
+
+
+@transaction.atomic
+def budget_line_remove(*, line, by, reason: str = "") -> None:
+    """Remove one budget line (initiative, source, party) under the same rules as a change.
+
+    The history keeps the line: simple-history records the deletion with ``by`` as its user and
+    the time, and the line's last amount in that version.
+    """
+    cluster_year = cluster_year_lock(line.cluster_year)
+    require_permission(by, "edit_accounts", cluster_year)
+    line._history_user = by
+    if reason:
+        line._change_reason = reason
+    line.delete()

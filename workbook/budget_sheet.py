@@ -1,0 +1,243 @@
+"""Plan the Budget sheet of an upload: budget lines per initiative × funding source × party.
+
+``plan_budget_sheet`` reads the sheet's rows and the cluster-year and changes nothing. Per line:
+
+- a row whose amount equals the portal's line is unchanged; one with another amount changes it
+  (``budget_line_update``), amount 0 removes it (``budget_line_remove``);
+- a row for a line the portal does not have is new (``budget_line_set``); amount 0 there is nothing;
+- a line of the portal that no row names counts «ikke i filen» (removed) and is removed only
+  with ``remove_missing``;
+- an initiative the cluster does not have is created (``initiative_create``) in the area the row
+  gives, listed first in the preview as «Ny indsats: …».
+
+Every change obeys the status rule of the browser (``users.access``: no budget change after
+submission unless returned); a refused change is an error at its row with the Danish reason.
+Every problem names its cell. Nothing here writes: each Action's ``apply(user)`` calls a service.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+from accounts import services
+from accounts.models import BudgetLine, FundingSource, Initiative
+from accounts.services.amounts import kr
+from klyngeportal.formats import NumberProblem
+from workbook import layout as L
+from workbook.cells import amount_value, is_empty
+from workbook.labels import area_labels, cell, party_labels, read_label, source_labels, status_problem
+from workbook.plan import Action, SheetPlan
+from workbook.safety import Problem
+
+ZERO = Decimal("0.00")
+SOURCE_LABELS = dict(FundingSource.choices)
+
+
+@dataclass
+class BudgetRow:
+    row_number: int
+    initiative: Initiative | None  # None: a new initiative, named by ``new_key``
+    new_key: str
+    name: str
+    source: str
+    party: object
+    amount: Decimal
+
+    @property
+    def key(self) -> tuple:
+        ref = ("id", self.initiative.pk) if self.initiative is not None else ("new", self.new_key)
+        return ref, self.source, self.party.key
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} · {SOURCE_LABELS[self.source]} · {self.party.label}"
+
+
+def _line_label(line: BudgetLine) -> str:
+    return f"{line.initiative.name} · {line.get_source_display()} · {line.party_label}"
+
+
+class _Reader:
+    """The labels of the cluster-year, loaded once; ``read`` turns one row into a BudgetRow or problems."""
+
+    def __init__(self, cluster_year, lines):
+        self.cy = cluster_year
+        self.initiatives = {
+            read_label(i.name)[1]: i
+            for i in Initiative.objects.filter(cluster_id=cluster_year.cluster_id).select_related("area")
+        }
+        self.parties = party_labels(cluster_year, extra=[line.party for line in lines])
+        self.sources = source_labels()
+        self.areas = area_labels(cluster_year.year)
+        self.new_initiatives: dict[str, tuple[str, object, int]] = {}  # key -> (name, area, first row)
+
+    def read(self, plan: SheetPlan, row_number: int, values) -> BudgetRow | None:
+        cy, problems = self.cy, []
+
+        def problem(key: str, message: str) -> None:
+            problems.append(Problem(L.SHEET_BUDGET, cell(L.BUDGET_COLUMNS, key, row_number), message))
+
+        name, name_key = read_label(values[0])
+        area_text, area_key = read_label(values[1])
+        initiative = self.initiatives.get(name_key) if name else None
+        if not name:
+            problem("initiative", "Angiv indsatsen.")
+        elif initiative is not None:
+            if area_text and area_key != read_label(initiative.area.name)[1]:
+                problem("area", f"Indsatsen «{initiative.name}» hører til området «{initiative.area.name}», "
+                                f"ikke «{area_text}».")
+            if not initiative.runs_in(cy.year):
+                problem("initiative", f"Indsatsen «{initiative.name}» kører ikke i {cy.year}.")
+        else:
+            self._new_initiative(problem, row_number, name, name_key, area_text, area_key)
+
+        source_text, source_key = read_label(values[2])
+        source = self.sources.get(source_key) if source_text else None
+        if source is None:
+            problem("source", f"Kilden «{source_text}» findes ikke. Vælg {', '.join(SOURCE_LABELS.values())}."
+                    if source_text else "Angiv finansieringskilden.")
+        party_text, party_key = read_label(values[3])
+        party = self.parties.get(party_key) if party_text else None
+        if party is None:
+            problem("party", f"Parten «{party_text}» hører ikke til {cy.cluster.name} i {cy.year}. "
+                             "Vælg en kommune eller regionen fra listen." if party_text else "Angiv parten.")
+        amount = None
+        if is_empty(values[4]):
+            problem("amount", "Budgettet mangler. Skriv 0 for at fjerne linjen.")
+        else:
+            try:
+                amount = amount_value(values[4])
+            except NumberProblem as exc:
+                problem("amount", exc.message)
+            else:
+                if amount < 0:
+                    problem("amount", "Budgettet må ikke være negativt.")
+        for p in problems:
+            plan.error(p)
+        if problems:
+            return None
+        return BudgetRow(row_number, initiative, name_key, initiative.name if initiative else name, source,
+                         party, amount)
+
+    def _new_initiative(self, problem, row_number, name, name_key, area_text, area_key) -> None:
+        cy = self.cy
+        known = self.new_initiatives.get(name_key)
+        area = self.areas.get(area_key) if area_text else None
+        if known is not None:
+            if area_text and area is not None and area.pk != known[1].pk:
+                problem("area", f"Den nye indsats «{name}» har området «{known[1].name}» i række {known[2]}.")
+            return
+        if not area_text:
+            problem("area", f"Indsatsen «{name}» findes ikke i {cy.cluster.name}. Angiv dens indsatsområde, "
+                            "så oprettes den ved indlæsningen.")
+        elif area is None:
+            problem("area", f"Indsatsområdet «{area_text}» findes ikke i {cy.year}. Vælg et fra listen.")
+        else:
+            self.new_initiatives[name_key] = (name, area, row_number)
+
+
+def _create_initiative(cluster_year, name, area, created, key, user):
+    created[key] = services.initiative_create(
+        cluster_year=cluster_year, by=user, name=name, area=area,
+        responsible=Initiative.Responsible.CLUSTER, status=Initiative._meta.get_field("status").default,
+    )
+    return created[key]
+
+
+def _set_line(cluster_year, row: BudgetRow, created, user):
+    initiative = row.initiative if row.initiative is not None else created[row.new_key]
+    return services.budget_line_set(
+        cluster_year=cluster_year, by=user, initiative=initiative, source=row.source,
+        party_kind=row.party.kind, municipality=row.party.municipality_id, region=row.party.region_id,
+        amount=row.amount,
+    )
+
+
+def _update_line(line, amount, user):
+    return services.budget_line_update(line=line, by=user, amount=amount)
+
+
+def _remove_line(line, reason, user):
+    services.budget_line_remove(line=line, by=user, reason=reason)
+
+
+def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
+    """The plan of Budget's data rows: ``rows`` = [(row number, (Indsats, Indsatsområde, Kilde, Part, Budget))].
+
+    Counts are of budget lines (a new initiative is listed, not counted). A fixed number of queries.
+    """
+    plan = SheetPlan(L.SHEET_BUDGET)
+    lines = {}
+    for line in (BudgetLine.objects.filter(cluster_year=cluster_year)
+                 .select_related("initiative__area", "municipality", "region").order_by("id")):
+        lines[(("id", line.initiative_id), line.source, line.party_key)] = line
+    reader = _Reader(cluster_year, lines.values())
+    refusal = status_problem("edit_accounts", cluster_year)
+    created: dict[str, Initiative] = {}
+    seen: dict[tuple, int] = {}
+    needed_new: set[str] = set()
+    changes: list[Action] = []
+
+    def refuse(row: BudgetRow) -> bool:
+        if refusal:
+            plan.error(Problem(L.SHEET_BUDGET, cell(L.BUDGET_COLUMNS, "amount", row.row_number),
+                               f"{refusal} Budgetlinjen «{row.label}» kan ikke ændres."))
+        return bool(refusal)
+
+    for row_number, values in rows:
+        values = (tuple(values) + (None,) * len(L.BUDGET_COLUMNS))[:len(L.BUDGET_COLUMNS)]
+        if all(is_empty(v) for v in values):
+            continue
+        row = reader.read(plan, row_number, values)
+        if row is None:
+            continue
+        if row.key in seen:
+            plan.error(Problem(L.SHEET_BUDGET, cell(L.BUDGET_COLUMNS, "initiative", row_number),
+                               f"Samme indsats, kilde og part som række {seen[row.key]}: skriv budgettet på én række."))
+            continue
+        seen[row.key] = row_number
+        line = lines.get(row.key)
+        if line is None:
+            if row.amount == ZERO:
+                plan.count("unchanged")
+                continue
+            plan.count("new")
+            if refuse(row):
+                continue
+            if row.initiative is None:
+                needed_new.add(row.new_key)
+            changes.append(Action(f"Nyt budget: {row.label}: {kr(row.amount)}",
+                                  partial(_set_line, cluster_year, row, created), "new"))
+        elif row.amount == line.amount:
+            plan.count("unchanged")
+        else:
+            plan.count("changed")
+            if refuse(row):
+                continue
+            if row.amount == ZERO:
+                changes.append(Action(f"Budget fjernes (beløb 0): {row.label}, var {kr(line.amount)}",
+                                      partial(_remove_line, line, "Fjernet ved indlæsning (beløb 0)"), "changed"))
+            else:
+                changes.append(Action(f"Budget ændres: {row.label}: {kr(line.amount)} → {kr(row.amount)}",
+                                      partial(_update_line, line, row.amount), "changed"))
+
+    for key, line in lines.items():
+        if key in seen:
+            continue
+        plan.count("removed")
+        if not remove_missing:
+            continue
+        if refusal:
+            plan.error(Problem(L.SHEET_BUDGET, "", f"{refusal} Budgetlinjen «{_line_label(line)}» kan ikke fjernes."))
+            continue
+        changes.append(Action(f"Budget fjernes (ikke i filen): {_line_label(line)}, var {kr(line.amount)}",
+                              partial(_remove_line, line, "Fjernet ved indlæsning (ikke i filen)"), "removed"))
+
+    for key, (name, area, _) in reader.new_initiatives.items():
+        if key in needed_new:
+            plan.act(Action(f"Ny indsats: «{name}» (indsatsområde {area.name}; ansvarlig: klyngen i fællesskab)",
+                            partial(_create_initiative, cluster_year, name, area, created, key), "new"))
+    for action in changes:
+        plan.act(action)
+    return plan
