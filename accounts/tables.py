@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.models import Entry
+from klyngeportal.exports import MONEY
 from klyngeportal.formats import format_number
 
 
@@ -39,6 +40,8 @@ class EntryTable(tables.Table):
         empty_text = "Ingen posteringer."
         row_attrs = {"data-entry": lambda record: record.pk}
 
+    export_kinds = {"amount": MONEY}  # how klyngeportal.exports writes the columns it cannot tell by type
+
     def __init__(self, *args, may_edit: bool = False, **kwargs):
         self.may_edit = may_edit
         super().__init__(*args, **kwargs)
@@ -47,7 +50,7 @@ class EntryTable(tables.Table):
         return dateformat.format(value, "d.m.Y")
 
     def value_booking_date(self, value):
-        return value  # the export keeps the raw value (ISO), as before
+        return value  # a date: klyngeportal.exports writes dd.mm.åååå (CSV) or a typed date (xlsx)
 
     def render_created_at(self, value):
         return dateformat.format(timezone.localtime(value), "d.m.Y H:i")
@@ -59,8 +62,7 @@ class EntryTable(tables.Table):
         return format_number(value, 2)
 
     def value_amount(self, value):
-        # CSV: Danish decimal comma without thousands separators, so spreadsheets read it as a number.
-        return f"{value:.2f}".replace(".", ",")
+        return value  # a Decimal: klyngeportal.exports writes 1234,50 (CSV) or a number (xlsx)
 
     def value_kind(self, record):
         return record.get_kind_display()

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from geography import selectors
 from geography.models import Cluster, Municipality, Region
@@ -20,15 +19,17 @@ from geography.tables import (
     RegionTable,
     Table2Table,
 )
+from klyngeportal.exports import CODE, TableDownloadMixin
 from klyngeportal.formats import format_number
 
 PER_PAGE = 100
 
 
-class MapTableView(ExportMixin, SingleTableMixin, TemplateView):
+class MapTableView(TableDownloadMixin, SingleTableMixin, TemplateView):
     """A page with one exportable, sortable table over the map of a year (``?aar=2022``)."""
 
     export_formats = ("csv", "xlsx")
+    export_kinds = {"code": CODE, "year": CODE}  # DST codes and years: no thousands separator
     table_pagination = {"per_page": PER_PAGE}
     export_basename = "klyngekort"
 
@@ -149,12 +150,13 @@ class Table2View(MapTableView):
         )
 
 
-class MunicipalityDetailView(ExportMixin, SingleTableMixin, TemplateView):
+class MunicipalityDetailView(TableDownloadMixin, SingleTableMixin, TemplateView):
     """A municipality: its memberships per year (exportable) and its population per loaded quarter."""
 
     template_name = "geography/municipality_detail.html"
     table_class = MunicipalityMembershipTable
     export_formats = ("csv", "xlsx")
+    export_kinds = {"code": CODE, "year": CODE}  # DST codes and years: no thousands separator
     table_pagination = {"per_page": PER_PAGE}
 
     def get(self, request, *args, **kwargs):
