@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.models import Initiative
 from geography.models import Region
+from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.forms_flow import form_flow
 from klyngeportal.redirects import safe_next
 from review import selectors, services
@@ -166,7 +166,7 @@ def evaluation_detail(request, pk: int):
 
 # --- the national collection ----------------------------------------------------------
 
-class CollectionView(ExportMixin, SingleTableMixin, FilterView):
+class CollectionView(TableDownloadMixin, SingleTableMixin, FilterView):
     """Evaluated initiatives across all clusters: every logged-in user reads it."""
 
     filterset_class = CollectionFilter
@@ -175,7 +175,7 @@ class CollectionView(ExportMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
     export_name = "gode-erfaringer"
-    dataset_kwargs = {"title": "Gode erfaringer"}
+    export_title = "Gode erfaringer"
 
     def get_queryset(self):
         return selectors.collection_queryset()
