@@ -229,13 +229,18 @@ def inbox_for(user: User) -> Inbox:
     if INBOX_TO_MEND in sections:
         returned = visible.filter(status=ReviewStatus.RETURNED)
         done = Evaluation.objects.filter(initiative=OuterRef("pk"), status=EvaluationStatus.COMPLETED)
-        open_eval = Evaluation.objects.filter(initiative=OuterRef("pk")).order_by("-year")
+        # An evaluation begun for a year the initiative ran (not one left from before its end was moved).
+        open_eval = Evaluation.objects.filter(
+            initiative=OuterRef("pk"), year__gte=OuterRef("first_year"), year__lte=OuterRef("last_year"),
+        ).order_by("-year")
         evaluations_due = (
             Initiative.objects.filter(
                 status=InitiativeStatus.COMPLETED, cluster__in=account_clusters(user).values("pk")
             )
             .filter(~Exists(done))
             .annotate(open_evaluation_year=Subquery(open_eval.values("year")[:1]))
+            # The year «Evaluér» opens: the begun evaluation's, else the initiative's last year.
+            .annotate(evaluation_year=Coalesce("open_evaluation_year", "last_year"))
             .select_related("cluster__region", "area")
             .order_by("cluster__region__code", "cluster__name", "name")
         )
