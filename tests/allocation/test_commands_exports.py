@@ -18,22 +18,36 @@ def published_rows():
         return list(csv.DictReader(handle))
 
 
+def danish_csv(text: str) -> list[dict]:
+    """A CSV as the portal writes it (klyngeportal.exports): BOM, semicolons, Danish headers."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def kroner(text: str) -> Decimal:
+    assert "." not in text  # no thousands separator
+    return D(text.replace(",", "."))
+
+
+ROW_KINDS = {"cluster": "Klynge", "region_subtotal": "Region i alt", "total": "I alt"}
+
+
 @pytest.mark.django_db
 def test_allocate_csv_has_the_published_rows(ref, capsys):
     call_command("allocate", "2022", "--csv")
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "region,cluster,municipalities_kr,region_kr,total_kr,row_kind"
-    ours = list(csv.DictReader(io.StringIO(out)))
+    assert out.splitlines()[0] == "\ufeffRegion;Klynge;Kommuner (kr.);Region (kr.);I alt (kr.);Rækketype"
+    ours = danish_csv(out)
     theirs = published_rows()
-    assert [(r["region"], r["cluster"], r["row_kind"]) for r in ours] == [
-        (r["region"], r["cluster"], r["row_kind"]) for r in theirs
+    assert [(r["Region"], r["Klynge"], r["Rækketype"]) for r in ours] == [
+        (r["region"], r["cluster"], ROW_KINDS[r["row_kind"]]) for r in theirs
     ]
     for a, b in zip(ours, theirs, strict=True):
-        assert abs(D(a["municipalities_kr"]) - D(b["municipalities_kr"])) <= 1
-        assert D(a["total_kr"]) == D(a["municipalities_kr"]) + D(a["region_kr"])
+        assert abs(kroner(a["Kommuner (kr.)"]) - D(b["municipalities_kr"])) <= 1
+        assert kroner(a["I alt (kr.)"]) == kroner(a["Kommuner (kr.)"]) + kroner(a["Region (kr.)"])
     assert ours[-1] == {
-        "region": "", "cluster": "", "municipalities_kr": "40000000", "region_kr": "40000000",
-        "total_kr": "80000000", "row_kind": "total",
+        "Region": "", "Klynge": "", "Kommuner (kr.)": "40000000", "Region (kr.)": "40000000",
+        "I alt (kr.)": "80000000", "Rækketype": "I alt",
     }
 
 
@@ -47,20 +61,24 @@ def test_allocate_text_shows_rates(ref, capsys):
 @pytest.mark.django_db
 def test_reconcile_csv(ref, capsys):
     call_command("reconcile", "2022", "--csv")
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["region", "cluster", "column", "computed", "published", "difference", "kind"]
+    rows = danish_csv(capsys.readouterr().out)
+    assert list(rows[0]) == [
+        "Region", "Klynge", "Kolonne", "Beregnet (kr.)", "Offentliggjort (kr.)", "Forskel (kr.)", "Type", "Rækketype",
+    ]
     assert len(rows) == 28 * 3
-    kinds = {k: sum(1 for r in rows if r["kind"] == k) for k in ("match", "rounding", "deviation")}
+    labels = {"match": "Ens", "rounding": "Afrunding (højst 1 kr.)", "deviation": "Afvigelse"}
+    kinds = {k: sum(1 for r in rows if r["Type"] == label) for k, label in labels.items()}
     assert kinds == {"match": 60, "rounding": 16, "deviation": 8}
-    lille = next(r for r in rows if r["cluster"] == "Lillebælt-klyngen" and r["column"] == "region_kr")
-    assert (lille["published"], lille["kind"]) == ("2061670", "deviation")
-    assert D(lille["difference"]) == D(lille["computed"]) - D(lille["published"])
-    subtotal = next(r for r in rows if r["region"] == "Syddanmark" and r["cluster"] == "" and r["column"] == "region_kr")
-    assert (subtotal["computed"], subtotal["published"], subtotal["kind"]) == ("8557655", "8557655", "match")
-    total = [r for r in rows if r["region"] == ""]
-    assert [(r["column"], r["computed"], r["kind"]) for r in total] == [
-        ("municipalities_kr", "40000000", "match"), ("region_kr", "40000000", "match"),
-        ("total_kr", "80000000", "match"),
+    lille = next(r for r in rows if r["Klynge"] == "Lillebælt-klyngen" and r["Kolonne"] == "Region")
+    assert (lille["Offentliggjort (kr.)"], lille["Type"]) == ("2061670", "Afvigelse")
+    assert kroner(lille["Forskel (kr.)"]) == kroner(lille["Beregnet (kr.)"]) - kroner(lille["Offentliggjort (kr.)"])
+    subtotal = next(r for r in rows if r["Region"] == "Syddanmark" and r["Klynge"] == "" and r["Kolonne"] == "Region")
+    assert (subtotal["Beregnet (kr.)"], subtotal["Offentliggjort (kr.)"], subtotal["Type"]) == (
+        "8557655", "8557655", "Ens")
+    assert subtotal["Rækketype"] == "Region i alt"
+    total = [r for r in rows if r["Region"] == ""]
+    assert [(r["Kolonne"], r["Beregnet (kr.)"], r["Type"]) for r in total] == [
+        ("Kommuner", "40000000", "Ens"), ("Region", "40000000", "Ens"), ("I alt", "80000000", "Ens"),
     ]
 
 
@@ -94,7 +112,7 @@ def test_result_xlsx(users, client_for):
     assert first[2].number_format == "#,##0"
     assert not first[0].font.bold
     subtotal = rows[4]
-    assert subtotal[5].value == "region_subtotal" and all(cell.font.bold for cell in subtotal)
+    assert subtotal[5].value == "Region i alt" and all(cell.font.bold for cell in subtotal)
     total = rows[-1]
     assert [total[i].value for i in (2, 3, 4)] == [40_000_000, 40_000_000, 80_000_000]
     assert total[4].font.bold
@@ -108,14 +126,18 @@ def test_reconciliation_xlsx_and_csv(users, client_for):
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 84
     header = [cell.value for cell in sheet[1]]
-    assert header[:7] == ["Region", "Klynge", "Kolonne", "Beregnet (kr.)", "Offentliggjort (kr.)", "Forskel (kr.)", "Type"]
-    deviations = [r for r in rows if r[6] == "deviation"]
+    assert header == ["Region", "Klynge", "Kolonne", "Beregnet (kr.)", "Offentliggjort (kr.)", "Forskel (kr.)", "Type",
+                      "Rækketype"]
+    deviations = [r for r in rows if r[6] == "Afvigelse"]
     assert len(deviations) == 8
+    assert all(isinstance(r[5], int) and r[5] != 0 for r in deviations)
     assert sheet.cell(row=2, column=4).number_format == "#,##0"
     bold_rows = [row for row in sheet.iter_rows(min_row=2) if row[0].font.bold]
-    assert {row[7].value for row in bold_rows} == {"region_subtotal", "total"}
+    assert {row[7].value for row in bold_rows} == {"Region i alt", "I alt"}
     assert len(bold_rows) == 6 * 3
+    highlighted = [row for row in sheet.iter_rows(min_row=2) if row[0].fill.fgColor.rgb == "FFFFF3DC"]
+    assert len(highlighted) == 8
     response = c.get(reverse("allocation:round_reconciliation_export", args=["2022", "csv"]))
-    text = response.content.decode()
-    assert text.splitlines()[0] == "region,cluster,column,computed,published,difference,kind"
-    assert len(text.splitlines()) == 85
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = danish_csv(response.content.decode("utf-8"))
+    assert len(rows) == 84 and list(rows[0])[:3] == ["Region", "Klynge", "Kolonne"]
