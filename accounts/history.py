@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, F, IntegerField, Value
+from django.utils import timezone
 
 from accounts.models import (
     BudgetLine,
@@ -33,15 +35,18 @@ def _historical(model):
 
 
 SOURCES = {
-    # key: (model, filter on the cluster-year, label, related to load)
-    "cluster_year": (lambda: _historical(ClusterYear), lambda cy: {"id": cy.pk}, "Regnskab", ()),
-    "initiative": (lambda: _historical(Initiative), lambda cy: {"cluster_id": cy.cluster_id}, "Indsats", ("area",)),
+    # key: (model, filter on the cluster-year, label, related to load: every relation a change can name)
+    "cluster_year": (lambda: _historical(ClusterYear), lambda cy: {"id": cy.pk}, "Regnskab",
+                     ("closed_by", "cluster__region")),
+    "initiative": (lambda: _historical(Initiative), lambda cy: {"cluster_id": cy.cluster_id}, "Indsats",
+                   ("area", "responsible_municipality", "cluster__region")),
     "funding": (lambda: _historical(FundingLine), lambda cy: {"cluster_year_id": cy.pk}, "Finansiering",
-                ("municipality", "region")),
+                ("municipality", "region", "allocation_round", "carried_from", "cluster_year__cluster__region")),
     "budget": (lambda: _historical(BudgetLine), lambda cy: {"cluster_year_id": cy.pk}, "Budget",
-               ("municipality", "region", "initiative")),
+               ("municipality", "region", "initiative", "cluster_year__cluster__region")),
     "commitment": (lambda: _historical(CarryOverCommitment), lambda cy: {"cluster_year_id": cy.pk},
-                   "Tilsagn om videreførelse", ("municipality", "region")),
+                   "Tilsagn om videreførelse", ("municipality", "region", "recorded_by",
+                                                "cluster_year__cluster__region")),
 }
 
 
@@ -98,20 +103,34 @@ def _party(record) -> str:
     return Party.of(record).label if complete else ""
 
 
+def _label(obj) -> str:
+    """A related object as a reader knows it: a person by name, a commitment by who gave it and when."""
+    if isinstance(obj, get_user_model()):
+        return _who(obj)
+    if isinstance(obj, CarryOverCommitment):
+        return f"tilsagn givet af {obj.committed_by} {obj.committed_on:%d.%m.%Y}"
+    return str(obj)
+
+
 def _value(record, field) -> str:
     value = getattr(record, field.attname)
     if value is None or value == "":
         return "–"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field.get_internal_type() == "DecimalField":
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return "Ja" if value else "Nej"
+    if kind == "DecimalField":
         return format_number(value, 2)
-    if field.get_internal_type() == "DateTimeField":
-        return f"{value:%d.%m.%Y %H:%M}"
-    if field.get_internal_type() == "DateField":
+    if kind == "DateTimeField":
+        return f"{timezone.localtime(value):%d.%m.%Y %H:%M}"
+    if kind == "DateField":
         return f"{value:%d.%m.%Y}"
     if field.is_relation:
-        return f"#{value}"
+        # Loaded with the versions (SOURCES' related): no query here.
+        related = getattr(record, field.name) if field.is_cached(record) else None
+        return _label(related) if related is not None else "(slettet)"
     return str(value)
 
 
