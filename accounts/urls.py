@@ -1,12 +1,13 @@
 from django.urls import path
 
 from accounts import views
+from klyngeportal import converters  # noqa: F401 - registers <year:...>, a year with a cluster map
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.cluster_year_list, name="cluster_year_list"),
-    path("opret/<int:cluster_id>/<int:year>/", views.cluster_year_open, name="cluster_year_open"),
+    path("opret/<int:cluster_id>/<year:year>/", views.cluster_year_open, name="cluster_year_open"),
     path("<int:pk>/", views.cluster_year_detail, name="cluster_year_detail"),
     path("<int:pk>/posteringer/", views.EntryListView.as_view(), name="entry_list"),
     path("<int:pk>/posteringer/ny/", views.entry_create, name="entry_create"),

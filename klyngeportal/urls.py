@@ -5,7 +5,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from klyngeportal import views
+from klyngeportal import (
+    converters,  # noqa: F401 - registers <year:...> before the apps' URLs load
+    views,
+)
 from users import views as user_views
 
 admin.site.site_header = "Klyngeportal – administration"

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.models import Initiative
 from geography.models import Region
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.forms_flow import form_flow
@@ -20,6 +19,7 @@ from review.tables import CollectionExportTable, CollectionTable
 from review.workflow import TRANSITIONS, TransitionRefused, cluster_year_transition, cluster_year_url
 from users.access import (
     get_cluster_year_or_404,
+    get_initiative_or_404,
     has_permission,
     permission_problem,
     region_problem,
@@ -108,13 +108,10 @@ def comment_add(request, pk: int):
 
 # --- evaluations ------------------------------------------------------------------
 
-def _visible_initiative(user, pk: int) -> Initiative:
-    """Initiatives are read by everyone logged in (the collection is for sharing); writing is checked apart."""
-    return get_object_or_404(Initiative.objects.select_related("cluster__region", "area"), pk=pk)
-
-
 def evaluation_edit(request, initiative_pk: int, year: int):
-    initiative = _visible_initiative(request.user, initiative_pk)
+    # Scope first: outside the cluster's scope the same 404 whether the initiative exists or not
+    # (a 403 would tell the years it runs); inside it, the reason why the user may not write.
+    initiative = get_initiative_or_404(request.user, initiative_pk)
     problem = services.evaluation_problem(request.user, initiative, year)
     if problem:
         raise PermissionDenied(problem)

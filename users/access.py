@@ -165,6 +165,26 @@ def get_cluster_year_or_404(user, pk, action: str = "view_accounts"):
     return cluster_year
 
 
+# One refusal for whatever lies outside the user's scope, so that it tells nothing about what exists.
+NOT_IN_SCOPE = "Siden findes ikke, eller du har ikke adgang til den."
+
+
+def get_initiative_or_404(user, pk):
+    """The initiative if the user may see its cluster's accounts; else 404, the same whether it exists or not.
+
+    Scope comes first: only inside it does a write refuse with a reason (403), which may name the
+    initiative's years or its cluster's status.
+    """
+    from accounts.models import Initiative
+
+    try:
+        return Initiative.objects.select_related("cluster__region", "area").get(
+            pk=pk, cluster__in=account_clusters(user).values("pk")
+        )
+    except (ValueError, TypeError, Initiative.DoesNotExist) as exc:
+        raise Http404(NOT_IN_SCOPE) from exc
+
+
 def can_use_admin(user) -> bool:
     """The Django admin and its link in the header."""
     return role_of(user) == Role.ADMIN

@@ -12,15 +12,17 @@ from accounts import selectors, services
 from accounts.charts import budget_vs_spend_svg
 from accounts.models import ClusterYear
 from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
+from klyngeportal.converters import held_year
 from users.access import account_clusters, cluster_years_for, get_cluster_year_or_404, writable_clusters
 
 # --- list and detail -------------------------------------------------------
 
 def cluster_year_list(request):
-    try:
-        year = int(request.GET.get("year", DEFAULT_YEAR))
-    except ValueError:
-        year = DEFAULT_YEAR
+    year = DEFAULT_YEAR
+    if request.GET.get("year"):
+        year = held_year(request.GET["year"])
+        if year is None:
+            raise Http404("Portalen har ikke det år.")
     clusters = list(account_clusters(request.user))
     years_seen = cluster_years_for(request.user).filter(year=year)
     cluster_years = {cy.cluster_id: cy for cy in selectors.cluster_years_with_totals(years_seen)}

@@ -453,9 +453,10 @@ RULES: dict[str, Rule] = {
     ],
     "review:evaluation_edit": Rule(
         kwargs=lambda w: {"initiative_pk": w.initiative_a.pk, "year": 2022},
-        # Evaluations are shared in the national collection, so the edit form is 403 (not 404) for others.
-        get=per_role(LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
-        post=per_role(LOGIN, WRITE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, WRITE),
+        # Scope first (issue 14): outside cluster A's scope the same 404 as for no initiative at all;
+        # those who see A's accounts but may not write get the reason (403).
+        get=per_role(LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK),
+        post=per_role(LOGIN, WRITE, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, WRITE),
         post_data=lambda w: {
             "challenge": "Syntetisk udfordring, ændret", "success_criteria": "Syntetisk", "measurement": "Syntetisk",
             "measured_when": "Ved årets udgang", "follow_up_responsible": "Syntetisk", "result": "Syntetisk",
