@@ -37,17 +37,23 @@ def published_municipal_cells() -> dict[tuple[str, str], Decimal]:
 
 def test_allocate_municipalities_csv_after_load_reference_alone(ref, capsys):
     call_command("allocate", "2022", "--municipalities", "--csv")
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len({r["code"] for r in rows}) == 98
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # the same CSV as the download (klyngeportal.exports)
+    rows = list(csv.DictReader(io.StringIO(out[1:], newline=""), delimiter=";"))
+    assert len({r["Kommunekode"] for r in rows}) == 98
     assert len(rows) == 99  # 98 municipalities, København's two parts
-    kbh = {r["cluster"]: r for r in rows if r["code"] == "101"}
+    kbh = {r["Klynge"]: r for r in rows if r["Kommunekode"] == "101"}
     assert set(kbh) == {"Klynge Syd", "Klynge By"}
-    split = {name: D(r["population"]) * D(r["funding_share"]) for name, r in kbh.items()}
+
+    def number(text: str) -> Decimal:
+        return D(text.replace(",", "."))
+
+    split = {name: number(r["Indbyggertal"]) * number(r["Finansieringsandel"]) for name, r in kbh.items()}
     assert abs(split["Klynge Syd"] - D("287817.33")) < D("0.001")
     assert abs(split["Klynge By"] - D("356613.67")) < D("0.001")
     sums: dict[tuple[str, str], Decimal] = {}
     for r in rows:
-        sums[(r["region"], r["cluster"])] = sums.get((r["region"], r["cluster"]), D(0)) + D(r["amount_kr"])
+        sums[(r["Region"], r["Klynge"])] = sums.get((r["Region"], r["Klynge"]), D(0)) + number(r["Bidrag (kr.)"])
     published = published_municipal_cells()
     assert len(published) == len(sums) == 22
     assert all(abs(sums[key] - published[key]) <= 1 for key in published), {

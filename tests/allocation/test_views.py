@@ -212,9 +212,11 @@ def test_round_list_exports(national, client_for):
     c = client_for(national)
     response = c.get(reverse("allocation:round_list") + "?_export=csv")
     assert response.status_code == 200
-    lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Navn,År,Status,Pulje (kr.)")
-    assert "Opstartsmidler 2022,2022,Offentliggjort,80000000" in lines[1]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text[1:].splitlines()
+    assert lines[0] == "Navn;År;Status;Pulje (kr.);Befolkningsgrundlag;Kopieret fra"
+    assert lines[1].startswith("Opstartsmidler 2022;2022;Offentliggjort;80000000")
 
 
 @pytest.mark.django_db

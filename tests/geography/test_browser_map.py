@@ -29,7 +29,8 @@ def test_secretariat_walks_the_map_down_to_another_regions_cluster(page, login, 
     shot("klynge-nord")
     with page.expect_download() as download_info:
         page.click("text=Hent CSV")
-    rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text(encoding="utf-8"))))
+    text = download_info.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert len(rows) == 8
     page.goto("/geografi/tabel-2/")
     assert "Horsens, Hedensted, Skanderborg, Odder" in page.locator("tbody").inner_text()

@@ -59,7 +59,10 @@ def xlsx_rows(response) -> list[tuple]:
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    """The portal's CSV (klyngeportal.exports): UTF-8 with BOM, semicolon-separated."""
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
 
 
 # --- regions ---------------------------------------------------------------------------

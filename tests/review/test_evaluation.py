@@ -182,7 +182,9 @@ def test_collection_exports_csv_and_xlsx(world, collection, client_for):
     response = client.get(reverse("review:collection") + "?region=" + str(world.cy_a.cluster.region_id) + "&_export=csv")
     assert response.status_code == 200
     assert 'filename="gode-erfaringer.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
     assert [r["Indsats"] for r in rows] == ["Syntetisk akutteam Aarhus", "Syntetisk kronikerforløb Randers"]
     aarhus = rows[0]
     assert aarhus["Udbredelse"] == "Anbefales udbredt til andre klynger"
