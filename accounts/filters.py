@@ -1,4 +1,4 @@
-"""Filters of the entry list (django-filter): area, initiative, party, kind, cost kind, dates, account."""
+"""Filters of the entry list (django-filter): area, initiative, party, kind, cost kind, dates, account, import."""
 import django_filters
 from django import forms
 
@@ -24,6 +24,7 @@ class EntryFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label="Til dato", field_name="booking_date", lookup_expr="lte", widget=DanishDateInput()
     )
+    import_batch = django_filters.NumberFilter(label="Import nr.", field_name="import_batch")
     account = django_filters.CharFilter(
         label="Konto", field_name="account_code", lookup_expr="startswith",
         widget=forms.TextInput(attrs={"size": 10, "placeholder": "fx 4.62"}),
@@ -31,7 +32,7 @@ class EntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Entry
-        fields = ["area", "initiative", "party", "kind", "cost_kind", "date_from", "date_to", "account"]
+        fields = ["area", "initiative", "party", "kind", "cost_kind", "date_from", "date_to", "account", "import_batch"]
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)

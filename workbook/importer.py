@@ -136,10 +136,13 @@ def _other_sheets(wb, cluster_year: ClusterYear, *, reverse_removed: bool) -> li
         from workbook.carryover_sheet import plan_carryover_sheet
     except ImportError:  # pragma: no cover
         plan_carryover_sheet = None
-    if plan_budget_sheet is not None and L.SHEET_BUDGET in wb.sheetnames:
-        plans.append(plan_budget_sheet(_data_rows(wb[L.SHEET_BUDGET]), cluster_year, remove_missing=reverse_removed))
-    if plan_carryover_sheet is not None and L.SHEET_CARRYOVER in wb.sheetnames:
-        plans.append(plan_carryover_sheet(_data_rows(wb[L.SHEET_CARRYOVER]), cluster_year))
+    for title, planner, kwargs in ((L.SHEET_BUDGET, plan_budget_sheet, {"remove_missing": reverse_removed}),
+                                   (L.SHEET_CARRYOVER, plan_carryover_sheet, {})):
+        if planner is None or title not in wb.sheetnames:
+            continue
+        if cluster_year.pk is None:
+            continue  # a dry run for a cluster-year not created yet: its budget and commitments come with it
+        plans.append(planner(_data_rows(wb[title]), cluster_year, **kwargs))
     return plans
 
 

@@ -1,4 +1,4 @@
-"""Download the template and the export, upload a filled template, reverse an import.
+"""Download the template and the export, upload a filled template (preview, then "Indlæs"), reverse an import.
 
 Thin views: scope and permissions come from users.access, the work from
 workbook.builder, workbook.importer and accounts.services.
@@ -12,13 +12,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import ImportBatch
 from accounts.services import import_batch_reverse
-from klyngeportal.formats import format_kr, format_number
+from klyngeportal.formats import format_number
 from users.access import get_cluster_year_or_404, has_permission, permission_problem
 from workbook.export import workbook_response
 from workbook.forms import ImportForm
-from workbook.importer import MAX_SHOWN_PROBLEMS, ImportRefused, import_workbook
+from workbook.importer import (
+    MAX_SHOWN_PROBLEMS,
+    NOTHING_TO_IMPORT,
+    ImportRefused,
+    LedgerChanged,
+    commit_file,
+    counts_line,
+    preview_file,
+    read_upload,
+)
+from workbook.pending import pending_get, pending_seen, pending_store
+from workbook.plan import COUNT_KEYS, COUNT_LABELS
 from workbook.safety import FileRefused
 from workbook.selectors import import_batches
+from workbook.totals import preview_totals
 
 
 @require_GET
@@ -44,38 +56,7 @@ def _back_url(cluster_year) -> str:
         return reverse("workbook:import_upload", args=[cluster_year.pk])
 
 
-@require_http_methods(["GET", "POST"])
-def import_upload(request, pk):
-    cluster_year = get_cluster_year_or_404(request.user, pk, "view_accounts")
-    refusal = permission_problem(request.user, "edit_accounts", cluster_year)
-    problems, result, status = None, None, 200
-    if request.method == "POST":
-        if refusal:
-            raise PermissionDenied(refusal)
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            dry_run = form.cleaned_data["dry_run"]
-            try:
-                result = import_workbook(
-                    cluster_year=cluster_year, fileobj=upload.file, filename=upload.name, size=upload.size,
-                    user=request.user, dry_run=dry_run,
-                )
-            except FileRefused as exc:  # not a sane .xlsx (or not one to import): 400 with the Danish reason
-                problems, status = exc.problems, 400
-            except ImportRefused as exc:
-                problems = exc.problems
-            else:
-                summary = (f"{format_number(result.rows)} rækker, i alt {format_kr(result.total, 2)} "
-                           f"(udgifter {format_kr(result.expenses, 2)}, indtægter {format_kr(result.income, 2)})")
-                if dry_run:
-                    messages.info(request, f"Kontrollen fandt ingen fejl: {summary}. Intet er gemt.")
-                    form = ImportForm()
-                else:
-                    messages.success(request, f"Filen {result.batch.filename} er indlæst: {summary}.")
-                    return redirect("workbook:import_detail", pk=result.batch.pk)
-    else:
-        form = ImportForm()
+def _upload_page(request, cluster_year, form, *, refusal=None, problems=None, status=200):
     return render(request, "workbook/import_form.html", {
         "cluster_year": cluster_year,
         "form": form,
@@ -85,6 +66,83 @@ def import_upload(request, pk):
         "batches": list(import_batches(cluster_year)[:20]),
         "back_url": _back_url(cluster_year),
     }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request, pk):
+    """Upload a filled template: the file is checked, kept in the database, and its preview shown."""
+    cluster_year = get_cluster_year_or_404(request.user, pk, "view_accounts")
+    refusal = permission_problem(request.user, "edit_accounts", cluster_year)
+    if request.method != "POST":
+        return _upload_page(request, cluster_year, ImportForm(), refusal=refusal)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, cluster_year, form)
+    upload = form.cleaned_data["file"]
+    reverse_removed = form.cleaned_data["reverse_removed"]
+    try:
+        data = read_upload(upload.file, upload.name, upload.size)
+        plan = preview_file(cluster_year=cluster_year, data=data, filename=upload.name, user=request.user,
+                            reverse_removed=reverse_removed)
+    except FileRefused as exc:  # not a sane .xlsx (or not one to import): 400 with the Danish reason
+        return _upload_page(request, cluster_year, form, problems=exc.problems, status=400)
+    except ImportRefused as exc:
+        return _upload_page(request, cluster_year, form, problems=exc.problems)
+    pending = pending_store(cluster_year=cluster_year, user=request.user, data=data, filename=upload.name,
+                            fingerprint=plan.fingerprint, reverse_removed=reverse_removed)
+    return redirect("workbook:import_preview", pk=cluster_year.pk, upload_pk=pending.pk)
+
+
+def _preview_page(request, cluster_year, pending, plan):
+    return render(request, "workbook/import_preview.html", {
+        "cluster_year": cluster_year, "pending": pending, "plan": plan, "totals": preview_totals(plan),
+        "errors": plan.errors[:MAX_SHOWN_PROBLEMS], "error_count": len(plan.errors),
+        "warnings": [(f"{w.sheet}!{w.cell}", w) for w in plan.warnings[:MAX_SHOWN_PROBLEMS]],
+        "count_labels": [COUNT_LABELS[key] for key in COUNT_KEYS],
+        "count_rows": [(sheet.sheet, [(key, sheet.counts[key]) for key in COUNT_KEYS]) for sheet in plan.sheets],
+        "actions": [(sheet.sheet, action) for sheet in plan.sheets for action in sheet.actions][:MAX_SHOWN_PROBLEMS],
+        "action_count": sum(len(sheet.actions) for sheet in plan.sheets),
+        "may_book": not plan.errors and (plan.has_changes or bool(plan.warnings)),
+        "back_url": _back_url(cluster_year),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request, pk, upload_pk):
+    """GET: the preview of a kept upload. POST ("Indlæs"): book exactly that, or nothing."""
+    cluster_year = get_cluster_year_or_404(request.user, pk, "edit_accounts")
+    pending = pending_get(cluster_year=cluster_year, user=request.user, pk=upload_pk)
+    if pending is None:
+        messages.error(request, "Filen er ikke længere gemt til indlæsning. Indlæs den igen.")
+        return redirect("workbook:import_upload", pk=cluster_year.pk)
+    data = bytes(pending.content)
+    if request.method == "GET":
+        try:
+            plan = preview_file(cluster_year=cluster_year, data=data, filename=pending.filename, user=request.user,
+                                reverse_removed=pending.reverse_removed)
+        except ImportRefused as exc:
+            return _upload_page(request, cluster_year, ImportForm(), problems=exc.problems)
+        pending_seen(pending, plan.fingerprint)
+        return _preview_page(request, cluster_year, pending, plan)
+    try:
+        result = commit_file(cluster_year=cluster_year, data=data, filename=pending.filename, user=request.user,
+                             reverse_removed=pending.reverse_removed, accepted=set(request.POST.getlist("accept")),
+                             fingerprint=pending.ledger_fingerprint)
+    except LedgerChanged as exc:
+        pending.delete()
+        messages.error(request, exc.problems[0].message)
+        return redirect("workbook:import_upload", pk=cluster_year.pk)
+    except ImportRefused as exc:
+        return _upload_page(request, cluster_year, ImportForm(), problems=exc.problems)
+    pending.delete()
+    if result.batch is None:
+        messages.info(request, NOTHING_TO_IMPORT)
+        return redirect("workbook:import_upload", pk=cluster_year.pk)
+    sheets = "; ".join(f"{sheet.sheet}: {counts_line(sheet)}" for sheet in result.plan.sheets)
+    messages.success(request, f"Filen {result.batch.filename} er indlæst ({sheets}).")
+    return redirect("workbook:import_detail", pk=result.batch.pk)
 
 
 def _batch_or_404(request, pk, action="view_accounts"):

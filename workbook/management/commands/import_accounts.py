@@ -1,4 +1,5 @@
-"""Import a filled template into a cluster-year as a named user: every row checked, all or nothing."""
+"""Import a filled template into a cluster-year as a named user: a preview, then everything or nothing."""
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,12 +9,13 @@ from accounts.services import cluster_year_get_or_create
 from klyngeportal.formats import format_kr
 from users.access import action_problem, permission_problem
 from workbook.export import acting_user, find_cluster
-from workbook.importer import ImportRefused, import_workbook
+from workbook.importer import NOTHING_TO_IMPORT, ImportRefused, counts_line, import_workbook
+from workbook.plan import problem_json
 
 
 class Command(BaseCommand):
     help = ("Indlæs en udfyldt Excel-skabelon (.xlsx) i et klyngeregnskab som en navngiven bruger. "
-            "Ved blot én fejl gemmes intet; med --dry-run gemmes aldrig noget.")
+            "Ved blot én fejl gemmes intet; med --dry-run vises kun forhåndsvisningen.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Den udfyldte skabelon (.xlsx)")
@@ -21,13 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("--cluster", required=True, help="Klyngens navn i regionen")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--dry-run", action="store_true",
-                            help="Kontrollér kun; intet gemmes, heller ikke et nyt klyngeregnskab")
+                            help="Vis forhåndsvisningen; intet gemmes, heller ikke et nyt klyngeregnskab")
+        parser.add_argument("--json", action="store_true",
+                            help="Skriv forhåndsvisningen eller resultatet som JSON (antal pr. ark og problemerne)")
+        parser.add_argument("--reverse-removed", action="store_true",
+                            help="Tilbagefør rækker, der er slettet i filen (ellers vises de som «ikke i filen»)")
+        parser.add_argument("--accept-warnings", action="store_true",
+                            help="Bogfør også rækker med advarsler (fx «ser ud til at være bogført allerede»)")
         parser.add_argument("--user", help="Brugernavnet på den, der indlæser (skal kunne redigere regnskabet)")
 
     def handle(self, *args, file, region, cluster, year, dry_run, user, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Filen {path} findes ikke.")
+        as_json, reverse_removed = options["json"], options["reverse_removed"]
         acting = acting_user(user)
         cluster_obj = find_cluster(region, cluster)
         cluster_year = ClusterYear.objects.filter(cluster=cluster_obj, year=year).select_related("cluster__region").first()
@@ -43,18 +52,41 @@ class Command(BaseCommand):
             # A dry run checks against an unsaved cluster-year; only a real import creates it.
             cluster_year = ClusterYear(cluster=cluster_obj, year=year) if dry_run else (
                 cluster_year_get_or_create(cluster=cluster_obj, year=year))
+        accepted = frozenset()
         with path.open("rb") as handle:
             try:
+                if options["accept_warnings"]:
+                    preview = import_workbook(cluster_year=cluster_year, fileobj=handle, filename=path.name,
+                                              size=path.stat().st_size, user=acting, dry_run=True,
+                                              reverse_removed=reverse_removed)
+                    accepted = frozenset(f"{w.sheet}!{w.cell}" for w in preview.plan.warnings)
                 result = import_workbook(cluster_year=cluster_year, fileobj=handle, filename=path.name,
-                                         size=path.stat().st_size, user=acting, dry_run=dry_run)
+                                         size=path.stat().st_size, user=acting, dry_run=dry_run,
+                                         reverse_removed=reverse_removed, accepted=accepted)
             except ImportRefused as exc:
+                if as_json:
+                    self.stdout.write(json.dumps({
+                        "file": path.name, "booked": False, "errors": len(exc.problems),
+                        "problems": [problem_json(p, "error") for p in exc.problems],
+                    }, ensure_ascii=False, indent=2))
                 for problem in exc.problems:
                     self.stderr.write(f"  {problem}")
                 raise CommandError(f"Filen er ikke indlæst: {len(exc.problems)} fejl. Intet er gemt.") from exc
-        summary = (f"{result.rows} rækker, i alt {format_kr(result.total, 2)} "
+        if as_json:
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+            return
+        for sheet in result.plan.sheets:
+            self.stdout.write(f"{sheet.sheet}: {counts_line(sheet)}")
+            for warning in sheet.warnings:
+                self.stdout.write(f"  advarsel {warning}")
+            for action in sheet.actions:
+                self.stdout.write(f"  {action.description}")
+        summary = (f"{result.rows} rækker bogføres, i alt {format_kr(result.total, 2)} "
                    f"(udgifter {format_kr(result.expenses, 2)}, indtægter {format_kr(result.income, 2)})")
-        if dry_run:
+        if result.nothing_to_import:
+            self.stdout.write(NOTHING_TO_IMPORT)
+        elif dry_run:
             also = f" {cluster_obj} har endnu intet regnskab for {year}; det oprettes ved indlæsningen." if new else ""
-            self.stdout.write(f"Kontrol uden fejl: {summary}. Intet er gemt (--dry-run).{also}")
+            self.stdout.write(f"Forhåndsvisning uden fejl: {summary}. Intet er gemt (--dry-run).{also}")
         else:
             self.stdout.write(f"Indlæst i {cluster_year}: {summary}. Import nr. {result.batch.pk}.")
