@@ -1,6 +1,7 @@
 import django_tables2 as tables
 
 from allocation.models import AllocationRound
+from klyngeportal.exports import CODE
 from klyngeportal.formats import format_number
 
 
@@ -22,8 +23,13 @@ class RoundTable(tables.Table):
     def render_pot(self, value):
         return format_number(value)
 
+    export_kinds = {"year": CODE}  # klyngeportal.exports: a year is a number without thousands separator
+
     def render_year(self, value):
         return str(value)
+
+    def value_year(self, value):
+        return value  # the download keeps the year a number
 
     def render_status(self, record):
         return record.get_status_display()

@@ -27,7 +27,7 @@ from allocation.shares import derive_shares, shares_save
 from allocation.tables import RoundTable
 from geography.models import Cluster, Municipality, Region
 from geography.selectors import map_year_of, map_years
-from klyngeportal.exports import CODE, FORMATS, download, table_download
+from klyngeportal.exports import FORMATS, download, table_download
 from users.access import can_manage_allocation, can_publish_allocation
 
 
@@ -76,8 +76,7 @@ def round_list(request):
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
-        return table_download(table, export_format, "fordelingsrunder", title="Fordelingsrunder",
-                              kinds={"year": CODE})
+        return table_download(table, export_format, "fordelingsrunder", title="Fordelingsrunder")
     return render(request, "allocation/round_list.html", {
         "table": table, "can_manage": can_manage_allocation(request.user), "compare_form": CompareForm(),
     })

@@ -2,6 +2,7 @@
 import django_tables2 as tables
 from django.template.defaultfilters import truncatewords
 
+from klyngeportal.exports import CODE
 from review.models import Evaluation, SpreadingChoice
 
 
@@ -25,8 +26,13 @@ class CollectionTable(tables.Table):
         empty_text = "Ingen evalueringer matcher filtrene."
         attrs = {"class": "table collection"}
 
+    export_kinds = {"year": CODE}  # klyngeportal.exports: a year is a number without thousands separator
+
     def render_year(self, value):
         return str(value)  # a year, not an amount: no thousands separator
+
+    def value_year(self, value):
+        return value  # the download keeps the year a number
 
     def render_current_decision(self, value):
         return SpreadingChoice(value).label
