@@ -39,6 +39,7 @@ STYLES = {
 }
 
 
+PRINT_FOOTER_SHEET = "Ark: "  # the footer's «Ark: Regnskab», then «Side 2 af 5»
 PROTECTION_OPTIONS = {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
                       "insert_rows": True, "delete_rows": True}
 
@@ -107,9 +108,22 @@ class Sheet:
                                       self.styles[style] if style else None)
         if freeze_row:
             self.ws.freeze_panes(freeze_row, 0)
+        self.print_setup(repeat_to=freeze_row)
         if protect:
             # Users may still widen columns, format rows, filter, sort, and insert and delete rows.
             self.ws.protect("", PROTECTION_OPTIONS)
+
+    def print_setup(self, *, repeat_to: int | None) -> None:
+        """Print on A4 landscape, every column on one page's width (as many pages down as needed),
+        the rows above ``repeat_to`` (the header) on every page, the sheet's name and the page in the footer."""
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        if repeat_to:
+            ws.repeat_rows(0, repeat_to - 1)
+        ws.set_footer(f"&L{PRINT_FOOTER_SHEET}&A&RSide &P af &N")
 
     def list_validation(self, col: int, list_name: str, label: str) -> None:
         self.ws.data_validation(L.FIRST_DATA_ROW - 1, col, LAST_ROW, col, {
