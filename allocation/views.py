@@ -28,6 +28,7 @@ from allocation.tables import RoundTable
 from geography.models import Cluster, Municipality, Region
 from geography.selectors import map_year_of, map_years
 from klyngeportal.exports import FORMATS, download, table_download
+from klyngeportal.pagination import pagination
 from users.access import can_manage_allocation, can_publish_allocation
 
 
@@ -73,7 +74,7 @@ def _table2_url(year: int) -> str:
 
 def round_list(request):
     table = RoundTable(selectors.rounds())
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate=pagination(25)).configure(table)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         return table_download(table, export_format, "fordelingsrunder", title="Fordelingsrunder")

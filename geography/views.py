@@ -21,6 +21,7 @@ from geography.tables import (
 )
 from klyngeportal.exports import CODE, TableDownloadMixin
 from klyngeportal.formats import format_number
+from klyngeportal.pagination import pagination
 
 PER_PAGE = 100
 
@@ -30,7 +31,7 @@ class MapTableView(TableDownloadMixin, SingleTableMixin, TemplateView):
 
     export_formats = ("csv", "xlsx")
     export_kinds = {"code": CODE, "year": CODE}  # DST codes and years: no thousands separator
-    table_pagination = {"per_page": PER_PAGE}
+    table_pagination = pagination(PER_PAGE)
     export_basename = "klyngekort"
 
     def get(self, request, *args, **kwargs):
@@ -157,7 +158,7 @@ class MunicipalityDetailView(TableDownloadMixin, SingleTableMixin, TemplateView)
     table_class = MunicipalityMembershipTable
     export_formats = ("csv", "xlsx")
     export_kinds = {"code": CODE, "year": CODE}  # DST codes and years: no thousands separator
-    table_pagination = {"per_page": PER_PAGE}
+    table_pagination = pagination(PER_PAGE)
 
     def get(self, request, *args, **kwargs):
         self.municipality = get_object_or_404(Municipality.objects.select_related("region"), code=kwargs["code"])
@@ -175,7 +176,7 @@ class MunicipalityDetailView(TableDownloadMixin, SingleTableMixin, TemplateView)
         populations = MunicipalityPopulationTable(
             selectors.municipality_populations(self.municipality), prefix="bef-"
         )
-        RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(populations)
+        RequestConfig(self.request, paginate=pagination(PER_PAGE)).configure(populations)
         context.update(municipality=self.municipality, populations=populations)
         return context
 

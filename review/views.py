@@ -10,6 +10,7 @@ from django_tables2 import SingleTableMixin
 from geography.models import Region
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.forms_flow import form_flow
+from klyngeportal.pagination import pagination
 from klyngeportal.redirects import safe_next
 from review import selectors, services
 from review.filters import CollectionFilter
@@ -169,7 +170,7 @@ class CollectionView(TableDownloadMixin, SingleTableMixin, FilterView):
     filterset_class = CollectionFilter
     table_class = CollectionTable
     template_name = "review/evaluation_list.html"
-    table_pagination = {"per_page": 25}
+    table_pagination = pagination(25)
     export_formats = ("csv", "xlsx")
     export_name = "gode-erfaringer"
     export_title = "Gode erfaringer"

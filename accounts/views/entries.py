@@ -15,6 +15,7 @@ from accounts.views.common import members_of, page_context, refusal_page
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.formats import NumberMode, NumberProblem, format_number, parse_danish_number
 from klyngeportal.forms_flow import form_flow
+from klyngeportal.pagination import pagination
 from users.access import get_cluster_year_or_404, has_permission
 
 # --- entries ---------------------------------------------------------------
@@ -27,7 +28,7 @@ class EntryListView(TableDownloadMixin, SingleTableMixin, FilterView):
     template_name = "accounts/entry_list.html"
     export_formats = ("csv",)
     export_title = "Posteringer"
-    table_pagination = {"per_page": 50}
+    table_pagination = pagination(50)
     paginate_by = None  # django-tables2 paginates; the ListView must not count a second time
 
     def dispatch(self, request, *args, **kwargs):
