@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from accounts.models import (
+    BudgetControl,
     CostKind,
     EntryKind,
     FundingSource,
@@ -136,6 +137,8 @@ class EntryForm(PartyForm):
     voucher = forms.CharField(label="Bilag", max_length=60, required=False)
     text = forms.CharField(label="Tekst", max_length=255, required=False)
     cost_kind = forms.ChoiceField(label="Omkostningstype", choices=CostKind.choices, initial=CostKind.DEVELOPMENT)
+    # Hidden until the budget control asks for it (``ask_confirmation``); a checked box books past «Advar».
+    confirm = forms.BooleanField(label="Bogfør alligevel", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, cluster_year=cluster_year, members=members, **kwargs)
@@ -155,7 +158,30 @@ class EntryForm(PartyForm):
             "initiative": data["initiative"], **self.party_kwargs(), "booking_date": data["booking_date"],
             "kind": data["kind"], "amount": data["amount"], "account_code": data["account_code"],
             "voucher": data["voucher"], "text": data["text"], "cost_kind": data["cost_kind"],
+            "confirmed": bool(data.get("confirm")),
         }
+
+    def ask_confirmation(self) -> None:
+        """Show the confirmation checkbox (the service found an overrun or a large entry)."""
+        field = self.fields["confirm"]
+        field.widget = forms.CheckboxInput()
+        field.label = "Jeg bekræfter, at posteringen skal bogføres alligevel"
+        field.help_text = "Bekræftelsen gemmes med posteringen: hvem, hvornår og overskridelsen."
+
+
+class BudgetControlForm(forms.Form):
+    """The cluster-year's budget control and the share of funding above which one entry needs confirmation."""
+
+    budget_control = forms.ChoiceField(
+        label="Budgetkontrol", choices=BudgetControl.choices,
+        help_text="Når en postering vil bringe en indsats' eller en parts forbrug over budget: "
+                  "Stop afviser, Advar kræver bekræftelse, Ingen kontrol bogfører.",
+    )
+    large_entry_share = DanishMoneyField(
+        label="Stor postering, andel af finansieringen (%)",
+        help_text="En enkelt postering over denne andel af finansieringen skal bekræftes, fx 25,00",
+        error_messages={"required": "Angiv andelen i procent."},
+    )
 
 
 class ReverseForm(forms.Form):

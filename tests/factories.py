@@ -144,6 +144,7 @@ def entry_kwargs(cy, init, *, by, municipality, amount: Decimal = Decimal("1234.
         cluster_year=cy, initiative=init, party_kind="municipality", municipality=municipality,
         booking_date=booking_date or datetime.date(cy.year, 3, 15), kind=kind, amount=amount,
         account_code=account_code, voucher=voucher, text=text, cost_kind=cost_kind, created_by=by,
+        confirmed=True,  # past the budget control's «Advar» (tests/accounts/test_budget_control.py tests it)
     )
     kwargs.update(overrides)
     return kwargs

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Value
+from django.db.models import BigIntegerField, Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import (
@@ -21,8 +21,11 @@ from accounts.models import (
     Entry,
     EntryKind,
     FundingLine,
+    FundingSource,
+    PartyKind,
     signed_amount,
 )
+from accounts.parties import party_key, region_label
 from accounts.selectors.totals import ZERO, MoneyRow, cents_sum, from_cents
 
 
@@ -67,13 +70,23 @@ class YearFigures:
 
     ``totals`` holds allocated, paid, budget, expenses, income and committed (carry-over promised to
     the next year), so its spend, remaining and unspent are the accounts page's; ``by_area`` the
-    budget and spend per area name; ``cost_kind_spend`` the net spend per cost kind.
+    budget and spend per area name; ``by_party`` (by party key) and ``by_initiative`` (by initiative id)
+    the funding, budget and spend as the accounts page's tables; ``cost_kind_spend`` the net spend per
+    cost kind; ``largest_entry`` the largest single amount booked; ``entries_outside_year`` how many
+    entries are dated outside the year (``late_entries`` after it); ``unpaid_funding_lines`` the allocated
+    lines with nothing paid (a joint municipal line split on its municipalities is not one).
+    These are what ``accounts.selectors.warnings`` reads, as it reads ``ClusterYearSummary``.
     """
 
     totals: MoneyRow
     by_area: dict[str, MoneyRow] = field(default_factory=dict)
+    by_party: dict[str, MoneyRow] = field(default_factory=dict)
+    by_initiative: dict[int, MoneyRow] = field(default_factory=dict)
     cost_kind_spend: dict[str, Decimal] = field(default_factory=dict)
     late_entries: int = 0  # entries dated after the cluster-year's year
+    entries_outside_year: int = 0  # entries dated before or after the cluster-year's year
+    largest_entry: Decimal = ZERO
+    unpaid_funding_lines: list[MoneyRow] = field(default_factory=list)
 
     @property
     def secretariat_spend(self) -> Decimal:
@@ -82,6 +95,10 @@ class YearFigures:
     @property
     def running_spend(self) -> Decimal:
         return self.cost_kind_spend.get(CostKind.RUNNING, ZERO)
+
+    @property
+    def overhead_spend(self) -> Decimal:
+        return self.secretariat_spend + self.running_spend
 
     @property
     def overspent_areas(self) -> list[MoneyRow]:
@@ -94,11 +111,23 @@ class YearFigures:
         return max(-self.totals.unspent, ZERO)
 
 
+def _party_label(row: dict) -> str:
+    if row["party_kind"] == PartyKind.MUNICIPALITY:
+        return row["municipality__name"] or f"Kommune {row['municipality_id']}"
+    if row["party_kind"] == PartyKind.REGION:
+        return region_label(row["region__name"] or "")
+    return PartyKind.MUNICIPALITIES_JOINTLY.label
+
+
+PARTY_VALUES = ("party_kind", "municipality_id", "region_id", "municipality__name", "region__name")
+
+
 def cluster_year_figures(queryset) -> list[ClusterYear]:
-    """The cluster-years of ``queryset``, each with ``figures`` (YearFigures). Three queries.
+    """The cluster-years of ``queryset``, each with ``figures`` (YearFigures). Four queries.
 
     One query for the cluster-years with their funding and carry-over (the queryset may carry other
-    annotations), one for the budget per area and one grouped pass over their entries.
+    annotations), one for their funding lines (per party, and those not paid), one for the budget per
+    initiative and party and one grouped pass over their entries.
     """
     cluster_years = list(queryset.annotate(
         figures_allocated_cents=_cents_per_cluster_year(FundingLine, "allocated"),
@@ -121,34 +150,77 @@ def cluster_year_figures(queryset) -> list[ClusterYear]:
             figures.by_area[name] = MoneyRow(key=name, label=name)
         return figures.by_area[name]
 
+    def party_row(figures: YearFigures, row: dict) -> MoneyRow:
+        key = party_key(row["party_kind"], row["municipality_id"], row["region_id"])
+        if key not in figures.by_party:
+            figures.by_party[key] = MoneyRow(key=key, label=_party_label(row))
+        return figures.by_party[key]
+
+    def initiative_row(figures: YearFigures, row: dict) -> MoneyRow:
+        pk = row["initiative_id"]
+        if pk not in figures.by_initiative:
+            figures.by_initiative[pk] = MoneyRow(key=str(pk), label=row["initiative__name"],
+                                                 group=row["initiative__area__name"])
+        return figures.by_initiative[pk]
+
+    joint_lines: dict[int, list[MoneyRow]] = {}
+    split_paid: dict[int, Decimal] = {}
+    lines = FundingLine.objects.filter(cluster_year_id__in=by_id).order_by("id").values(
+        "cluster_year_id", "source", "allocated", "paid", *PARTY_VALUES,
+    )
+    for line in lines:
+        figures = by_id[line["cluster_year_id"]]
+        row = party_row(figures, line)
+        row.paid += line["paid"]
+        row.allocated += line["allocated"] or ZERO
+        row.has_allocation = row.has_allocation or line["allocated"] is not None
+        if line["allocated"] and not line["paid"]:
+            unpaid = MoneyRow(key=row.key, label=row.label, allocated=line["allocated"], group=line["source"])
+            if line["party_kind"] == PartyKind.MUNICIPALITIES_JOINTLY:
+                joint_lines.setdefault(line["cluster_year_id"], []).append(unpaid)
+            else:
+                figures.unpaid_funding_lines.append(unpaid)
+        if (line["source"] == FundingSource.STARTUP and line["party_kind"] == PartyKind.MUNICIPALITY
+                and line["allocated"] is None):
+            split_paid[line["cluster_year_id"]] = split_paid.get(line["cluster_year_id"], ZERO) + line["paid"]
+    for cy_id, unpaid in joint_lines.items():
+        if not split_paid.get(cy_id):  # a joint line split on the municipalities is paid through them
+            by_id[cy_id].unpaid_funding_lines.extend(unpaid)
+
     # Every budget line and every entry belongs to an initiative, so the areas add up to the totals.
     budgets = (
         BudgetLine.objects.filter(cluster_year_id__in=by_id)
         .order_by()
-        .values("cluster_year_id", "initiative__area__name")
+        .values("cluster_year_id", "initiative_id", "initiative__name", "initiative__area__name", *PARTY_VALUES)
         .annotate(cents=cents_sum("amount"))
     )
     for row in budgets:
         figures = by_id[row["cluster_year_id"]]
         amount = from_cents(row["cents"])
-        area_row(figures, row["initiative__area__name"]).budget += amount
-        figures.totals.budget += amount
+        for target in (area_row(figures, row["initiative__area__name"]), party_row(figures, row),
+                       initiative_row(figures, row), figures.totals):
+            target.budget += amount
 
     entries = (
         Entry.objects.filter(cluster_year_id__in=by_id)
         .order_by()
-        .values("cluster_year_id", "initiative__area__name", "cost_kind", "kind")
-        .annotate(cents=cents_sum("amount"), late=Count("pk", filter=_dated_after_the_year(cluster_years)))
+        .values("cluster_year_id", "initiative_id", "initiative__name", "initiative__area__name", *PARTY_VALUES,
+                "cost_kind", "kind")
+        .annotate(cents=cents_sum("amount"), late=Count("pk", filter=_dated_after_the_year(cluster_years)),
+                  outside=Count("pk", filter=_dated_outside_the_year(cluster_years)), largest=Max("amount"))
     )
     for row in entries:
         figures = by_id[row["cluster_year_id"]]
         amount = from_cents(row["cents"])
-        area_row(figures, row["initiative__area__name"]).add_entries(row["kind"], amount)
-        figures.totals.add_entries(row["kind"], amount)
+        for target in (area_row(figures, row["initiative__area__name"]), party_row(figures, row),
+                       initiative_row(figures, row), figures.totals):
+            target.add_entries(row["kind"], amount)
         figures.cost_kind_spend[row["cost_kind"]] = (
             figures.cost_kind_spend.get(row["cost_kind"], ZERO) + signed_amount(row["kind"], amount)
         )
         figures.late_entries += row["late"]
+        figures.entries_outside_year += row["outside"]
+        figures.largest_entry = max(figures.largest_entry, row["largest"] or ZERO)
     return cluster_years
 
 
@@ -160,4 +232,17 @@ def _dated_after_the_year(cluster_years) -> Q:
     condition = Q()
     for year, ids in sorted(ids_by_year.items()):
         condition |= Q(cluster_year_id__in=ids, booking_date__gte=datetime.date(year + 1, 1, 1))
+    return condition
+
+
+def _dated_outside_the_year(cluster_years) -> Q:
+    """Entries booked before 1 January or after 31 December of their cluster-year's year."""
+    ids_by_year: dict[int, list[int]] = {}
+    for cy in cluster_years:
+        ids_by_year.setdefault(cy.year, []).append(cy.pk)
+    condition = Q()
+    for year, ids in sorted(ids_by_year.items()):
+        condition |= Q(cluster_year_id__in=ids) & (
+            Q(booking_date__lt=datetime.date(year, 1, 1)) | Q(booking_date__gte=datetime.date(year + 1, 1, 1))
+        )
     return condition

@@ -7,11 +7,12 @@ figures for many cluster-years at once.
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, F, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Q, Sum
 from django.db.models.functions import Cast, Round
 
 from accounts.models import (
@@ -156,6 +157,21 @@ class ClusterYearSummary:
     overhead_share: Decimal | None
     overhead_threshold: Decimal = OVERHEAD_THRESHOLD
     joint_splits: list[JointSplit] = field(default_factory=list)
+    largest_entry: Decimal = ZERO  # the largest single amount booked
+    entries_outside_year: int = 0  # entries dated before or after the year
+
+    @property
+    def unpaid_funding_lines(self) -> list[FundingLine]:
+        """Allocated lines with nothing paid; a joint municipal line split on its municipalities is not one."""
+        split = {s.line.pk for s in self.joint_splits if s.is_split}
+        return [line for line in self.funding_lines
+                if line.allocated and not line.paid and line.pk not in split]
+
+    @property
+    def joint_split_difference(self) -> Decimal | None:
+        """What the split of the joint municipal lines differs from their allocation (None if none is split)."""
+        splits = [s for s in self.joint_splits if s.is_split]
+        return sum((s.difference for s in splits), ZERO) if splits else None
 
     @property
     def overhead_warning(self) -> bool:
@@ -228,7 +244,8 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     spend_rows = list(  # 6
         Entry.objects.filter(cluster_year=cy)
         .values("initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind")
-        .annotate(cents=cents_sum("amount"))
+        .annotate(cents=cents_sum("amount"), largest=Max("amount"), outside=Count("pk", filter=~Q(
+            booking_date__gte=datetime.date(cy.year, 1, 1), booking_date__lt=datetime.date(cy.year + 1, 1, 1))))
         .order_by()
     )
     commitments = list(  # 7
@@ -330,4 +347,6 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         overhead_spend=overhead,
         overhead_share=(overhead / spend) if spend > 0 else None,
         joint_splits=[JointSplit(line=line, split_paid=split_paid) for line in joint_lines],
+        largest_entry=max((row["largest"] for row in spend_rows), default=ZERO),
+        entries_outside_year=sum(row["outside"] for row in spend_rows),
     )

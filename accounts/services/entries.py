@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import ClusterYear, CostKind, Entry, EntryKind, ImportBatch, Initiative, PartyKind
+from accounts.services import budget_control
 from accounts.services.locking import cluster_year_lock
 from accounts.services.parties import party_of, party_problem
 from accounts.validators import account_code_problem
@@ -224,11 +225,15 @@ def _check_batch(cluster_year: ClusterYear, import_batch) -> None:
 @transaction.atomic
 def entry_create(
     *, cluster_year, initiative, party_kind, municipality=None, region=None, booking_date, kind, amount,
-    account_code, voucher="", text="", cost_kind, created_by, import_batch=None,
+    account_code, voucher="", text="", cost_kind, created_by, import_batch=None, confirmed: bool = False,
 ) -> Entry:
     """Book one entry. Raises PermissionDenied (access, status, closed year) or ValidationError (Danish).
 
-    The ValidationError is keyed by field (``party`` for the party), as ``EntryProblem.field``.
+    The ValidationError is keyed by field (``party`` for the party), as ``EntryProblem.field``. Then the
+    budget control (``accounts.services.budget_control``): an entry that overruns a budget is refused
+    under «Stop» (``BudgetStopped``, on ``amount``); under «Advar», and for a large entry, it is booked
+    only with ``confirmed=True`` (else ``ConfirmationNeeded``, on ``confirm``), and the confirmation is
+    recorded with the entry.
     """
     cluster_year = cluster_year_lock(cluster_year)
     require_permission(created_by, "edit_accounts", cluster_year)
@@ -245,11 +250,15 @@ def entry_create(
         for p in problems:
             errors.setdefault(p.field or NON_FIELD_ERRORS, []).append(p.message)
         raise ValidationError(errors)
+    state = budget_control.BudgetState.load(cluster_year)
+    found = budget_control.decide(state, budget_control.overruns(state, checked), confirmed=confirmed)
     entry = _entry_of(ctx, checked[0])
     entry.created_by = created_by
     entry.import_batch = import_batch
     entry.full_clean()
     entry.save()
+    if found:
+        budget_control.confirmation_record(cluster_year=cluster_year, by=created_by, found=found, entry=entry)
     return entry
 
 

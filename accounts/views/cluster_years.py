@@ -7,13 +7,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import forms, selectors, services
 from accounts import history as timeline
-from accounts import selectors, services
 from accounts.charts import budget_vs_spend_svg
-from accounts.models import ClusterYear
+from accounts.models import ClusterYear, ReviewStatus
+from accounts.selectors.warnings import cluster_year_warnings
+from accounts.services.budget_control import budget_control_set
 from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
 from klyngeportal.converters import held_year
-from users.access import account_clusters, cluster_years_for, get_cluster_year_or_404, writable_clusters
+from klyngeportal.forms_flow import form_flow
+from users.access import (
+    account_clusters,
+    cluster_years_for,
+    get_cluster_year_or_404,
+    has_permission,
+    writable_clusters,
+)
 
 # --- list and detail -------------------------------------------------------
 
@@ -44,15 +53,33 @@ def cluster_year_open(request, cluster_id: int, year: int):
     return redirect(cluster_year)
 
 
+@refusal_page
 def cluster_year_detail(request, pk: int):
-    cluster_year = get_cluster_year_or_404(request.user, pk)
+    """The overview; a POST sets the budget control (the secretariat, while a draft)."""
+    cluster_year = get_cluster_year_or_404(request.user, pk, "edit_accounts" if request.method == "POST" else
+                                           "view_accounts")
+    control_form = None
+    if cluster_year.status == ReviewStatus.DRAFT and has_permission(request.user, "edit_accounts", cluster_year):
+        control_form = forms.BudgetControlForm(request.POST or None, initial={
+            "budget_control": cluster_year.budget_control, "large_entry_share": cluster_year.large_entry_share,
+        })
+        done = form_flow(
+            request, control_form,
+            lambda data: budget_control_set(cluster_year=cluster_year, by=request.user, **data),
+            success="Budgetkontrollen er gemt.", then=cluster_year,
+        )
+        if done:
+            return done
+    elif request.method == "POST":
+        raise PermissionDenied("Budgetkontrollen kan kun ændres, mens regnskabet er en kladde.")
     summary = selectors.cluster_year_summary(cluster_year)
     sibling_years = list(
         ClusterYear.objects.filter(cluster_id=cluster_year.cluster_id).order_by("year").values_list("year", "pk")
     )
     return render(request, "accounts/cluster_year_detail.html", page_context(
         request, cluster_year, summary=summary, chart=budget_vs_spend_svg(summary.by_area),
-        sibling_years=sibling_years,
+        sibling_years=sibling_years, control_form=control_form,
+        warnings=cluster_year_warnings(cluster_year, summary),
     ))
 
 

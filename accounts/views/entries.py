@@ -10,6 +10,7 @@ from django_tables2 import SingleTableMixin
 from accounts import forms, selectors, services
 from accounts.filters import EntryFilter
 from accounts.models import Entry
+from accounts.services.budget_control import ConfirmationNeeded
 from accounts.tables import EntryTable
 from accounts.views.common import members_of, page_context, refusal_page
 from klyngeportal.exports import TableDownloadMixin
@@ -81,10 +82,15 @@ def entry_create(request, pk: int):
                  f"&booking_date={data['booking_date']:%Y-%m-%d}&kind={data['kind']}&cost_kind={data['cost_kind']}")
         return reverse("accounts:entry_create", args=[cluster_year.pk]) + query
 
+    def book(data):
+        try:
+            return services.entry_create(cluster_year=cluster_year, created_by=request.user, **form.service_kwargs())
+        except ConfirmationNeeded:
+            form.ask_confirmation()
+            raise
+
     done = form_flow(
-        request, form,
-        lambda data: services.entry_create(cluster_year=cluster_year, created_by=request.user,
-                                           **form.service_kwargs()),
+        request, form, book,
         success=lambda entry: (f"Posteringen er gemt: {entry.get_kind_display().lower()} "
                                f"{format_number(entry.amount, 2)} kr."),
         then=then,

@@ -118,7 +118,8 @@ def test_an_entry_is_reversed_once_and_a_reversal_is_not_reversed(entry_kwargs, 
 def test_the_database_refuses_a_second_reversal(entry_kwargs, users):
     entry = services.entry_create(**entry_kwargs())
     services.entry_reverse(entry=entry, by=users["secretariat_a"])
-    second = Entry(**{**entry_kwargs(), "amount": Decimal("-1234.50"), "reverses": entry})
+    fields = {key: value for key, value in entry_kwargs().items() if key != "confirmed"}
+    second = Entry(**{**fields, "amount": Decimal("-1234.50"), "reverses": entry})
     with pytest.raises(IntegrityError):
         second.save()
 
@@ -177,7 +178,7 @@ def test_multi_year_initiative_counts_in_its_area_next_year(users, cy_a, area, a
     services.entry_create(
         cluster_year=cy_2023, initiative=initiative, party_kind="municipality", municipality=aarhus_kommune,
         booking_date=datetime.date(2023, 2, 1), kind="expense", amount=Decimal("75.00"), account_code="4.62.82",
-        cost_kind="development", created_by=users["secretariat_a"],
+        cost_kind="development", created_by=users["secretariat_a"], confirmed=True,
     )
     rows = [row for row in cluster_year_summary(cy_2023).by_area if row.label == "Akutområdet"]
     assert len(rows) == 1 and rows[0].spend == Decimal("75.00")

@@ -54,7 +54,7 @@ def entry_post(initiative, municipality, **overrides):
     data = {
         "initiative": initiative.pk, "party": f"m:{municipality.pk}", "booking_date": "2022-04-01",
         "kind": "expense", "amount": "1.234,50", "account_code": "4.62.82", "voucher": "SYN-9",
-        "text": "Syntetisk", "cost_kind": "development",
+        "text": "Syntetisk", "cost_kind": "development", "confirm": "on",  # past the budget control's «Advar»
     }
     data.update(overrides)
     return data
