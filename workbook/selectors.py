@@ -163,6 +163,17 @@ def import_batches(cluster_year: ClusterYear):
     )
 
 
+def import_batch_amounts(batch: ImportBatch) -> dict[str, Decimal]:
+    """The import's expenses and its income, apart (never added together): {"expense": …, "income": …}. One query."""
+    from django.db.models import Sum
+
+    amounts = {kind: Decimal("0.00") for kind in ("expense", "income")}
+    for kind, total in (Entry.objects.filter(import_batch=batch).order_by().values_list("kind")
+                        .annotate(total=Sum("amount")).values_list("kind", "total")):
+        amounts[kind] = total
+    return amounts
+
+
 def ledger_fingerprint(cluster_year: ClusterYear) -> str:
     """What an import's preview was planned against: changes whenever anything an import reads changes.
 

@@ -2,7 +2,7 @@
 from django import template
 
 from users.access import has_permission
-from workbook.selectors import import_batches
+from workbook.selectors import import_batch_amounts, import_batches
 
 register = template.Library()
 
@@ -16,3 +16,9 @@ def workbook_imports(cluster_year):
 @register.simple_tag
 def workbook_may(user, action, cluster_year):
     return has_permission(user, action, cluster_year)
+
+
+@register.simple_tag
+def workbook_import_amounts(batch):
+    """The import's expenses and income, apart (one query)."""
+    return import_batch_amounts(batch)
