@@ -112,7 +112,7 @@ def test_reverse_an_import_from_the_page(ledger, client_for, django_assert_num_q
     batch = ImportBatch.objects.get()
     detail = reverse("workbook:import_detail", args=[batch.pk])
     confirm = reverse("workbook:import_reverse", args=[batch.pk])
-    with django_assert_num_queries(6):  # session, user, batch, cluster-year, header's cluster and region
+    with django_assert_num_queries(7):  # session, user, batch, cluster-year, header's cluster, region, sums
         page = client.get(detail)
     assert confirm in page.content.decode()
     assert "modposteres" in client.get(confirm).content.decode()
