@@ -23,6 +23,7 @@ import xlsxwriter
 from django.utils import timezone
 from xlsxwriter.utility import xl_col_to_name
 
+from klyngeportal.formats import format_kr
 from workbook import layout as L
 from workbook.selectors import TemplateData, entry_rows, template_data
 from workbook.xlsx import LAST_ROW, SPARE_ROWS, Sheet, Styles, lock_structure, quote_sheetname
@@ -57,46 +58,58 @@ def _criterion(ref: str, text: str) -> str:
 
 def _guide(sheet: Sheet, data: TemplateData, blank: bool):
     sheet.setup([110], freeze_row=None)
-    cy = data.cluster_year
-    what = "Tom skabelon" if blank else f"Udfyldt eksport pr. {timezone.localtime():%d-%m-%Y %H:%M}"
+    cy, year = data.cluster_year, data.year
+    what = "Tom skabelon" if blank else f"Udfyldt eksport pr. {timezone.localtime():%d.%m.%Y %H:%M}"
+    carried = data.carried_in
     lines = [
-        ("title", f"Budget- og regnskabsskabelon: {data.cluster.name} (Region {data.cluster.region.name}) {data.year}"),
+        ("title", f"Budget- og regnskabsskabelon: {data.cluster.name} (Region {data.cluster.region.name}) {year}"),
         ("text", f"{what}. Klyngeregnskabets status i portalen: "
                  f"{cy.get_status_display() if cy else 'ikke oprettet endnu'}."),
         ("text", ""),
         ("bold", "Sådan udfylder du skabelonen"),
         ("text", "1. Regnskab: én række pr. postering, som den er bogført i kommunens eller regionens egne bøger: "
                  "dato, indsats, part (hvem der har bogført), konto, art (udgift eller indtægt), omkostningstype, "
-                 "beløb, tekst og bilagsnummer. Beløb skrives positive; en indtægt angives med Art = Indtægt."),
-        ("text", f"2. Datoen skal ligge i {data.year}. Kontoen skal have formen fra partens kontoplan "
-                 "(kommunal fx 4.62.82 eller 4.62.82.1.01; regional fx 1.10.11 eller 1.10.11.4.5). "
-                 "Konto-kolonnen er formateret som tekst, så Excel ikke gør kontonumre til datoer."),
+                 "beløb, tekst og bilagsnummer. Beløb skrives positive; en indtægt angives med Art = Indtægt. "
+                 "Den sidste kolonne, Portal-nr., er postens nummer i portalen: den er låst og udfyldes af "
+                 "portalen; i nye rækker står den tom."),
+        ("text", f"2. Datoen skal ligge i {year} (01.01.{year}-31.12.{year}). Kontoen skal have formen fra "
+                 "partens kontoplan (kommunal fx 4.62.82 eller 4.62.82.1.01; regional fx 1.10.11 eller "
+                 "1.10.11.4.5). Konto-kolonnen er formateret som tekst, så Excel ikke gør kontonumre til datoer."),
         ("text", "3. Indsats, indsatsområde, part, art, omkostningstype og kilde vælges fra rullelisterne "
                  "(arket Lister). Indsatsområdet kan udelades; udfyldes det, skal det passe til indsatsen."),
-        ("text", "4. Budget: budget pr. indsats, finansieringskilde og part. Videreførelse: indbetalt, forbrug og "
-                 "uforbrugt pr. part samt partens tilsagn om videreførelse."),
+        ("text", "4. Budget: ét beløb pr. indsats, finansieringskilde og part. Et budget på 0 fjerner linjen. "
+                 "En indsats, som portalen ikke kender, oprettes ved indlæsningen i det indsatsområde, du skriver. "
+                 "Videreførelse: indbetalt, forbrug og uforbrugt pr. part samt partens tilsagn om videreførelse "
+                 "(beløb, givet af, dato); et tilsagn kan højst være det uforbrugte beløb."),
         ("text", "5. Opfølgning beregnes af Excel (budget, forbrug og afvigelse pr. indsats, pr. indsatsområde og "
-                 "pr. part). Formelcellerne er låste; arkene er beskyttet uden adgangskode."),
-        ("text", "6. Indlæsning i portalen: kun arket Regnskab indlæses, og kun nye rækker (en række, der er "
-                 "identisk med en eksisterende postering, afvises som dublet). Er der blot én fejl, gemmes "
-                 "intet, og du får en liste med ark, celle og problem. Formler i dataceller beregnes ikke, men "
+                 "pr. part). Formelcellerne er låste; arkene er beskyttet uden adgangskode (sortering, filtre og "
+                 "indsættelse og sletning af rækker er tilladt)."),
+        ("text", "6. Indlæsning i portalen: Regnskab, Budget og Videreførelse indlæses, og du ser altid en "
+                 "forhåndsvisning først: antal nye, uændrede, ændrede og slettede rækker pr. ark og hver fejl med "
+                 "ark, celle og problem. En uændret række springes over; en ændret række bliver en tilbageførsel "
+                 "af den gamle postering plus en ny; en række, der er slettet i filen, vises som «ikke i filen» og "
+                 "tilbageføres kun, hvis du beder om det. Et nyt tilsagn for en part, der har et, erstatter det "
+                 "gamle, som forhåndsvisningen viser. Først når du trykker «Indlæs», gemmes alt på én gang, eller "
+                 "intet. Samme fil to gange indlæser intet anden gang. Formler i dataceller beregnes ikke, men "
                  "afvises: skriv værdien. En indlæsning kan senere tilbageføres samlet (modposteringer; intet "
-                 "slettes). Budget og videreførelse registreres i portalen."),
+                 "slettes)."),
         ("text", ""),
         ("bold", "Regler for midlerne (afsnit A og D)"),
         ("text", "Afsnit A: Reglerne gælder både opstartsmidlerne og decentrale midler, som kommuner og regioner "
                  "prioriterer til projekter i klyngerne. Midlerne skal primært anvendes til udviklingsinitiativer "
                  "og ikke til sekretariatsbetjening eller drift; angiv derfor omkostningstypen for hver postering."),
-        ("text", "Indsatsområder i 2022: borgere med kroniske sygdomme, akutområdet, borgere med psykiske lidelser, "
-                 "unge med mental mistrivsel og de sårbare ældre. Hvilke konkrete indsatser, der varetages, "
-                 "besluttes i klyngen."),
+        ("text", f"Indsatsområder i {year}: {', '.join(data.areas) or 'ingen registreret'}. Hvilke konkrete "
+                 "indsatser, der varetages, besluttes i klyngen."),
         ("text", "Afsnit D: Sundhedssamarbejdsudvalget i hver region følger op på de igangsatte indsatser og "
                  "anvendelsen af midlerne. Der er ingen særskilt statslig regnskabsopfølgning; klyngeregnskabet "
                  "udarbejdes lokalt i klyngen, og denne skabelon er den foreslåede budget- og regnskabsskabelon."),
         ("text", "Midlerne bliver i kommunernes og regionens egne regnskaber: hver part bogfører på sine egne "
-                 "konti. Uforbrugte bidrag for 2022 kan videreføres til 2023, hvis parten giver tilsagn om "
-                 "råderum under sit udgiftsloft for 2023."),
+                 f"konti. Uforbrugte bidrag for {year} kan videreføres til {year + 1}, hvis parten giver tilsagn "
+                 f"om råderum under sit udgiftsloft for {year + 1}."),
     ]
+    if carried:
+        lines.append(("text", f"Videreført fra {year - 1}: {format_kr(carried, 2)} indgår i Indbetalt på arket "
+                              "Videreførelse og kan budgetteres med kilden «Videreført fra forrige år»."))
     for style, text in lines:
         sheet.append([(text, style)])
 

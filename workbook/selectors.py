@@ -16,6 +16,7 @@ from accounts.models import (
     CarryOverCommitment,
     ClusterYear,
     Entry,
+    FundingSource,
     ImportBatch,
     Initiative,
     InitiativeArea,
@@ -41,6 +42,7 @@ class TemplateData:
     paid_by_party: dict[str, Decimal] = field(default_factory=dict)
     joint_paid: Decimal = Decimal("0.00")
     commitments: dict[str, CarryOverCommitment] = field(default_factory=dict)
+    carried_in: Decimal = Decimal("0.00")  # funding carried over from the year before (paid)
 
     @property
     def party_by_key(self) -> dict[str, Party]:
@@ -116,6 +118,7 @@ def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | No
     if blank:
         return data
     funded = {line.party_key for line in summary.funding_lines}
+    data.carried_in = sum((line.paid for line in summary.funding_lines if line.source == FundingSource.CARRYOVER), Decimal("0.00"))
     data.paid_by_party = {key: row.paid for key, row in by_party.items() if key in funded and key != JOINT_KEY}
     if JOINT_KEY in by_party:
         data.joint_paid = by_party[JOINT_KEY].paid
