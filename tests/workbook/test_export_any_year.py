@@ -92,7 +92,7 @@ def test_the_2023_sheets_plan_and_apply_with_the_carried_over_funding(ledger, ye
     followup = {row[0]: row for row in wb[L.SHEET_FOLLOWUP].iter_rows(min_row=4, values_only=True) if row[0]}
     assert money(followup[initiative.name][2]) == Decimal("15000.00")
     carry = {row[0]: row for row in wb[L.SHEET_CARRYOVER].iter_rows(min_row=2, values_only=True) if row[0]}
-    assert money(carry["Fredericia"][3]) == unspent_by_party(cy)["m:%d" % fredericia.pk] == Decimal("20000.00")
+    assert money(carry["Fredericia"][3]) == unspent_by_party(cy)[f"m:{fredericia.pk}"] == Decimal("20000.00")
 
 
 def test_regnskab_of_2023_books_2023_dates_and_refuses_2022(ledger, year_2023):
