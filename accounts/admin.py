@@ -16,11 +16,12 @@ from accounts.models import (
     InitiativeArea,
     StatusChange,
 )
+from klyngeportal.admin_display import AsWritten
 from klyngeportal.admin_guard import HistoryAdmin, ReadOnlyAdmin
 
 
 @admin.register(InitiativeArea)
-class InitiativeAreaAdmin(admin.ModelAdmin):
+class InitiativeAreaAdmin(AsWritten, admin.ModelAdmin):
     list_display = ("year", "name", "sort_order")
     list_filter = ("year",)
     ordering = ("year", "sort_order")

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from klyngeportal.formats import format_kr, local_time
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -171,7 +173,7 @@ class StatusChange(models.Model):
         verbose_name_plural = "statusændringer"
 
     def __str__(self):
-        return f"{self.get_action_display()} ({self.at:%d.%m.%Y %H:%M})" if self.at else self.get_action_display()
+        return f"{self.get_action_display()} ({local_time(self.at)})" if self.at else self.get_action_display()
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -416,7 +418,7 @@ class Entry(PartyFields):
         ]
 
     def __str__(self):
-        return f"{self.booking_date} {self.get_kind_display()} {self.amount} ({self.text})"
+        return f"{self.booking_date:%d.%m.%Y} {self.get_kind_display()} {format_kr(self.amount, 2)} ({self.text})"
 
     @property
     def signed_spend(self):
@@ -462,7 +464,7 @@ class EntryConfirmation(models.Model):
         ]
 
     def __str__(self):
-        return f"Bekræftet af {self.confirmed_by_id} ({self.confirmed_at:%d.%m.%Y %H:%M})" if self.confirmed_at else "Bekræftelse"
+        return f"Bekræftet af {self.confirmed_by} ({local_time(self.confirmed_at)})" if self.confirmed_at else "Bekræftelse"
 
 
 class CarryOverCommitment(PartyFields):
@@ -499,4 +501,4 @@ class CarryOverCommitment(PartyFields):
         ]
 
     def __str__(self):
-        return f"Tilsagn {self.party_label}: {self.amount}"
+        return f"Tilsagn {self.party_label}: {format_kr(self.amount, 2)}"

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from klyngeportal.formats import format_number
+
 
 class PopulationBasis(models.TextChoices):
     FUNDING_POPULATION = "funding_population", "Klyngernes finansierende indbyggertal"
@@ -117,7 +119,7 @@ class RegionKey(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.round}: {self.region.name} {self.key}"
+        return f"{self.round}: {self.region.name} {format_number(self.key, 12)}"
 
 
 class ClusterWeight(models.Model):
@@ -143,7 +145,7 @@ class ClusterWeight(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.round}: {self.cluster} {self.weight}"
+        return f"{self.round}: {self.cluster} {format_number(self.weight, 6)}"
 
 
 class MunicipalityWeight(models.Model):
@@ -169,7 +171,7 @@ class MunicipalityWeight(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.round}: {self.municipality.name} {self.weight}"
+        return f"{self.round}: {self.municipality.name} {format_number(self.weight, 6)}"
 
 
 class RowKind(models.TextChoices):

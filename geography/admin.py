@@ -17,18 +17,20 @@ from geography.models import (
 from geography.population import PopulationFileError, population_quarter_load
 from geography.population_file import UnreadableFile, read_upload
 from geography.rules import map_problems
+from klyngeportal.admin_display import AsWritten
 from klyngeportal.admin_guard import HistoryAdmin
+from klyngeportal.formats import format_inhabitants
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AsWritten, admin.ModelAdmin):
     list_display = ("code", "name", "slug")
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AsWritten, admin.ModelAdmin):
     list_display = ("code", "name", "region")
     list_filter = ("region",)
     search_fields = ("name", "code")
@@ -91,10 +93,14 @@ class MembershipAdmin(HistoryAdmin):
 
 @admin.register(ClusterFundingPopulation)
 class ClusterFundingPopulationAdmin(admin.ModelAdmin):
-    list_display = ("cluster", "reference_date", "value", "implied_min", "implied_max", "source")
+    list_display = ("cluster", "reference_date", "inhabitants", "implied_min", "implied_max", "source")
     list_filter = ("reference_date", "cluster__region")
     search_fields = ("cluster__name",)
     list_select_related = ("cluster__region",)
+
+    @admin.display(description="finansierende indbyggertal", ordering="value")
+    def inhabitants(self, obj):
+        return format_inhabitants(obj.value)
 
 
 class PopulationUploadForm(forms.Form):

@@ -13,6 +13,8 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from klyngeportal.formats import format_inhabitants
+
 
 class Region(models.Model):
     code = models.PositiveSmallIntegerField("DST-kode", unique=True)
@@ -215,7 +217,7 @@ class ClusterFundingPopulation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.cluster}: {self.value} pr. {self.reference_date:%d.%m.%Y}"
+        return f"{self.cluster}: {format_inhabitants(self.value)} pr. {self.reference_date:%d.%m.%Y}"
 
 
 class PopulationQuarter(models.Model):
@@ -262,4 +264,4 @@ class MunicipalityPopulation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.municipality.name} {self.quarter.code}: {self.population}"
+        return f"{self.municipality.name} {self.quarter.code}: {format_inhabitants(self.population)}"

@@ -15,10 +15,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from klyngeportal.admin_display import AsWritten
+
 HISTORY_READ_ONLY = "Historikken kan kun ses her; en tidligere version kan ikke gendannes."
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ViewOnlyAdmin(admin.ModelAdmin):
     """Rows that are written by the portal's services only: the admin may look, never change."""
 
     def has_add_permission(self, request, obj=None):
@@ -35,7 +37,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return [f.name for f in (*opts.concrete_fields, *opts.many_to_many) if f.editable]
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(AsWritten, ViewOnlyAdmin):
+    """``ViewOnlyAdmin`` with years and codes as written (klyngeportal/admin_display.py)."""
+
+
+class HistoryAdmin(AsWritten, SimpleHistoryAdmin):
     """``SimpleHistoryAdmin`` whose historical versions can be looked at (GET, HEAD) and never restored."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -24,6 +24,26 @@ def format_kr(value, decimals: int = 0) -> str:
     return f"{text} kr." if text else ""
 
 
+def format_inhabitants(value) -> str:
+    """Inhabitants: a whole number as 358.954 (never 358.954,00); a share of one, as København's
+    287.817,33 in Klynge Syd, keeps its two decimals."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    return format_number(number, 0 if number == number.to_integral_value() else 2)
+
+
+def local_time(value, with_time: bool = True) -> str:
+    """A moment as the reader's clock shows it (Europe/Copenhagen): 02.12.2026 14:05."""
+    from django.utils import timezone
+
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value:%d.%m.%Y %H:%M}" if with_time else f"{value:%d.%m.%Y}"
+
+
 def format_percent(value, decimals: int = 1) -> str:
     if value is None:
         return ""

@@ -164,6 +164,10 @@ TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Danish for the admin texts of django-simple-history and django-axes, which ship none (locale/da).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as dd.mm.åååå (HH:MM) everywhere, the admin included (klyngeportal/format_modules/da).
+FORMAT_MODULE_PATH = ["klyngeportal.format_modules"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from klyngeportal.formats import local_time
+
 
 class Comment(models.Model):
     """One message in the review thread of a cluster-year."""
@@ -32,7 +34,7 @@ class Comment(models.Model):
         verbose_name_plural = "kommentarer"
 
     def __str__(self):
-        return f"{self.author} {self.at:%d.%m.%Y %H:%M}"
+        return f"{self.author} {local_time(self.at)}"
 
 
 class EvaluationStatus(models.TextChoices):

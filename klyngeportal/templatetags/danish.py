@@ -1,7 +1,7 @@
 """Template filters for Danish number formats, available in every template."""
 from django import template
 
-from klyngeportal.formats import format_kr, format_number, format_percent
+from klyngeportal.formats import format_inhabitants, format_kr, format_number, format_percent
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def kr(value, decimals=0):
 def pct(value, decimals=1):
     """A fraction (0.123) as a Danish percentage (12,3 %)."""
     return format_percent(value, int(decimals))
+
+
+@register.filter
+def inhabitants(value):
+    """358954 -> 358.954 ; 287817.33 -> 287.817,33 (a share of a municipality keeps its decimals)."""
+    return format_inhabitants(value)
