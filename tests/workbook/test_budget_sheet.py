@@ -161,3 +161,23 @@ def test_budget_changes_refused_after_submission_unless_returned(ledger):
     assert returned.problems == [] and len(returned.actions) == 2
     apply(returned, ledger.secretariat)
     assert amounts(cy)[("Syntetisk akutteam", "Billund")] == Decimal("1.00")
+
+
+def test_planning_runs_a_fixed_number_of_queries_whatever_the_rows(ledger):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workbook.carryover_sheet import plan_carryover_sheet
+
+    cy = ledger.cy
+    few = exported_rows(cy)
+    many = few + [(100 + n, [f"Syntetisk ny {n}", "Akutområdet", "Opstartsmidler", "Vejle", n + 1])
+                  for n in range(60)]
+    used = []
+    for rows in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            plan_budget_sheet(rows, cy, remove_missing=True)
+            plan_carryover_sheet([(2 + n, ["Vejle", None, None, None, 1, "X", "01-12-2022", ""])
+                                  for n in range(len(rows) // 10)], cy)
+        used.append(len(queries))
+    assert used[0] == used[1], used
