@@ -304,15 +304,17 @@ class EntriesPlan(SheetPlan):
 
 
 def _ref_number(value) -> int | None:
+    """The Portal-nr. as a positive whole number, or None for anything else (text, a fraction, a date)."""
+    number = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float | Decimal) and value == int(value):
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+        number = value
+    elif isinstance(value, float | Decimal) and value == int(value):
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    return number if number is not None and number > 0 else None
 
 
 def _describe(row: dict, lookups: Lookups, names: dict[int, str], labels: dict[str, str]) -> str:

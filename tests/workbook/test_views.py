@@ -1,4 +1,5 @@
-"""Pages: downloads by scope, upload with the error list, import detail, reversal, the panel."""
+"""Pages: downloads by scope, upload → preview → Indlæs, the error list, import detail, reversal, the panel."""
+import datetime
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Entry, ImportBatch
 from users.models import Role
+from workbook.models import PendingUpload
 
 from .helpers import counts, export_bytes, fill
 from .test_importer import good
@@ -50,25 +52,53 @@ def test_upload_page_query_count(ledger, client_for, django_assert_num_queries):
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
 
-def test_upload_of_a_clean_file_saves_and_shows_the_summary(ledger, client_for):
+def book(client, cluster_year, data: bytes, name="regnskab.xlsx", accept=(), **extra):
+    """Upload, see the preview, press «Indlæs»: the responses of the three steps."""
+    uploaded = upload(client, cluster_year, data, name=name, **extra)
+    assert uploaded.status_code == 302, uploaded.content.decode()[:2000]
+    shown = client.get(uploaded["Location"])
+    return uploaded, shown, client.post(uploaded["Location"], {"accept": list(accept)})
+
+
+def test_upload_of_a_clean_file_shows_the_preview_then_books_it(ledger, client_for):
+    client = client_for(ledger.secretariat)
     data = fill(export_bytes(ledger.cy, blank=True), [good(amount="1.234,50"), good(voucher="S-2", amount=10)])
-    response = upload(client_for(ledger.secretariat), ledger.cy, data, name="min fil.xlsx")
+    before = counts()
+    uploaded = upload(client, ledger.cy, data, name="min fil.xlsx")
+    pending = PendingUpload.objects.get()
+    assert uploaded["Location"] == reverse("workbook:import_preview", args=[ledger.cy.pk, pending.pk])
+    assert bytes(pending.content) == data and len(pending.sha256) == 64 and counts() == before
+    html = client.get(uploaded["Location"]).content.decode()
+    assert counts() == before, "the preview books nothing"
+    assert '<tr data-sheet="Regnskab"><th scope="row">Regnskab</th><td class="num" data-count="new">2</td>' in html
+    assert "Forhåndsvisning: min fil.xlsx" in html and ">Indlæs</button>" in html
+    # before → after with expenses and income apart: Syntetisk akutteam's expenses 62.345,67 → 63.590,17
+    assert "<th scope=\"row\">Syntetisk akutteam</th><td class=\"num\">62.345,67</td><td class=\"num\">63.590,17</td>" in html
+    response = client.post(uploaded["Location"])
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("workbook:import_detail", args=[batch.pk])
     text = [str(m) for m in get_messages(response.wsgi_request)][0]
-    assert text == ("Filen min fil.xlsx er indlæst: 2 rækker, i alt 1.244,50 kr. "
-                    "(udgifter 1.244,50 kr., indtægter 0,00 kr.).")
-    assert batch.entries.count() == 2
+    assert text.startswith("Filen min fil.xlsx er indlæst (Regnskab: 2 nye, 0 uændrede, 0 ændrede, 0 ikke i filen")
+    assert batch.entries.count() == 2 and not PendingUpload.objects.exists()
+    detail = client.get(response["Location"]).content.decode()
+    entries_url = reverse("accounts:entry_list", args=[ledger.cy.pk]) + f"?import_batch={batch.pk}"
+    assert entries_url in detail and reverse("workbook:import_reverse", args=[batch.pk]) in detail
+    listed = client.get(entries_url).content.decode()
+    assert "2 posteringer efter filter" in listed
 
 
 def test_upload_with_errors_lists_sheet_cell_and_problem(ledger, client_for):
     data = fill(export_bytes(ledger.cy, blank=True), [good(), good(amount="ca. 500", voucher="S-3")])
     before = counts()
-    response = upload(client_for(ledger.secretariat), ledger.cy, data)
-    assert response.status_code == 200 and counts() == before
-    html = response.content.decode()
-    assert "Filen er ikke indlæst: 1 fejl." in html and "Intet er gemt" in html
+    client = client_for(ledger.secretariat)
+    response = upload(client, ledger.cy, data)
+    html = client.get(response["Location"]).content.decode()
+    assert counts() == before
+    assert "Filen kan ikke indlæses: 1 fejl." in html and "Intet gemmes" in html
     assert "<td>Regnskab</td><td>H3</td><td>«ca. 500» er ikke et beløb" in html
+    assert ">Indlæs</button>" not in html
+    client.post(response["Location"])  # pressing it anyway books nothing
+    assert counts() == before
 
 
 def test_upload_of_a_bad_file_shows_the_refusal(ledger, client_for):
@@ -85,12 +115,63 @@ def test_a_30_mb_upload_is_refused(ledger, client_for):
     assert "grænsen er 20,0 MB" in response.content.decode()
 
 
-def test_dry_run_upload_saves_nothing(ledger, client_for):
-    data = fill(export_bytes(ledger.cy, blank=True), [good()])
+def test_the_same_export_again_has_nothing_to_import(ledger, client_for):
+    client = client_for(ledger.secretariat)
     before = counts()
-    response = upload(client_for(ledger.secretariat), ledger.cy, data, dry_run="on")
-    assert response.status_code == 200 and counts() == before
-    assert "Kontrollen fandt ingen fejl: 1 rækker" in response.content.decode()
+    response = upload(client, ledger.cy, export_bytes(ledger.cy))
+    html = client.get(response["Location"]).content.decode()
+    assert "Intet at indlæse: filen svarer til regnskabet." in html and ">Indlæs</button>" not in html
+    assert 'data-count="unchanged">7</td>' in html
+    client.post(response["Location"])
+    assert counts() == before
+
+
+def test_warnings_are_booked_only_when_accepted(ledger, client_for):
+    # Row 2 equals the standing entry B-1 (typed into the blank template, so without Portal-nr.)
+    booked = good(date=datetime.datetime(2022, 3, 15), account="4.62.82.1.01", amount=12345.67,
+                  text="Syntetisk løn akutteam", voucher="B-1")
+    data = fill(export_bytes(ledger.cy, blank=True), [booked, good(voucher="S-9")])
+    client = client_for(ledger.secretariat)
+    _, shown, done = book(client, ledger.cy, data)
+    html = shown.content.decode()
+    assert 'name="accept" value="Regnskab!A2"' in html and "bogført allerede" in html
+    assert ImportBatch.objects.get().entries.count() == 1  # the warned row dropped by default
+    _, _, done = book(client, ledger.cy, data, accept=["Regnskab!A2"])
+    # Now S-9 is a warning too (booked by the first upload); only the accepted row is booked.
+    assert ImportBatch.objects.order_by("-id").first().entries.get().voucher == "B-1"
+
+
+def test_a_ledger_changed_since_the_preview_is_refused(ledger, client_for):
+    from accounts import services
+    from tests import factories
+
+    client = client_for(ledger.secretariat)
+    data = fill(export_bytes(ledger.cy, blank=True), [good()])
+    response = upload(client, ledger.cy, data)
+    client.get(response["Location"])
+    akut = ledger.initiatives["Syntetisk akutteam"]
+    services.entries_create_bulk(cluster_year=ledger.cy, created_by=ledger.secretariat, rows=[
+        factories.booking_row(akut, ledger.billund, datetime.date(2022, 8, 1), "expense", "5.00", "4.62.82",
+                              "Syntetisk i mellemtiden", "M-1")])
+    before = counts()
+    done = client.post(response["Location"], follow=True)
+    assert "Regnskabet er ændret siden forhåndsvisningen; indlæs filen igen." in done.content.decode()
+    assert counts() == before and not PendingUpload.objects.exists()
+
+
+def test_preview_queries_do_not_grow_with_the_rows(ledger, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(ledger.secretariat)
+    numbers = []
+    for n in (2, 40):
+        data = fill(export_bytes(ledger.cy, blank=True), [good(voucher=f"Q-{i}") for i in range(n)])
+        url = upload(client, ledger.cy, data)["Location"]
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        numbers.append(len(queries))
+    assert numbers[0] == numbers[1]
 
 
 def test_upload_refused_for_readers_and_in_review(ledger, make_user, client_for):
@@ -100,15 +181,19 @@ def test_upload_refused_for_readers_and_in_review(ledger, make_user, client_for)
     page = client_for(ssu).get(reverse("workbook:import_upload", args=[ledger.cy.pk]))
     assert "Du har ikke adgang til denne handling." in page.content.decode()
     assert upload(client_for(ledger.other_secretariat), ledger.cy, data).status_code == 404
+    previewed = upload(client_for(ledger.secretariat), ledger.cy, data)["Location"]
     ledger.cy.__class__.objects.filter(pk=ledger.cy.pk).update(status="submitted")
     response = upload(client_for(ledger.secretariat), ledger.cy, data)
     assert response.status_code == 403 and Entry.objects.filter(import_batch__isnull=False).count() == 0
+    # A preview made before the submission cannot be booked after it.
+    assert client_for(ledger.secretariat).post(previewed).status_code in (403, 404)
+    assert Entry.objects.filter(import_batch__isnull=False).count() == 0
 
 
 def test_reverse_an_import_from_the_page(ledger, client_for, django_assert_num_queries):
     data = fill(export_bytes(ledger.cy, blank=True), [good(), good(voucher="S-2")])
     client = client_for(ledger.secretariat)
-    upload(client, ledger.cy, data)
+    book(client, ledger.cy, data)
     batch = ImportBatch.objects.get()
     detail = reverse("workbook:import_detail", args=[batch.pk])
     confirm = reverse("workbook:import_reverse", args=[batch.pk])
@@ -130,7 +215,7 @@ def test_reverse_an_import_from_the_page(ledger, client_for, django_assert_num_q
 
 def test_the_panel_links_and_lists_imports(ledger, client_for, django_assert_num_queries):
     data = fill(export_bytes(ledger.cy, blank=True), [good()])
-    upload(client_for(ledger.secretariat), ledger.cy, data, name="panel.xlsx")
+    book(client_for(ledger.secretariat), ledger.cy, data, name="panel.xlsx")
     batch = ImportBatch.objects.get()
     request = RequestFactory().get("/")
     request.user = ledger.secretariat
