@@ -32,7 +32,6 @@ __all__ = ["LoadResult", "ParsedFile", "PopulationFileError", "UnreadableFile", 
 
 QUARTER_RE = re.compile(r"^(\d{4})K([1-4])$")
 QUARTER_MONTH = {1: 1, 2: 4, 3: 7, 4: 10}
-DANISH_MONTHS = {1: "januar", 4: "april", 7: "juli", 10: "oktober"}
 
 SEX_TOTALS = {"i alt", "tot", "køn i alt"}
 AGE_TOTALS = {"alder i alt", "ialt"}
@@ -86,7 +85,8 @@ def quarter_reference_date(code: str) -> datetime.date:
 
 
 def format_reference_date(date: datetime.date) -> str:
-    return f"{date.day}. {DANISH_MONTHS.get(date.month, date.strftime('%m'))} {date.year}"
+    """The portal's one date format: 01.04.2022."""
+    return f"{date:%d.%m.%Y}"
 
 
 def _header_problems(header: list[str], first_line: str) -> list[str]:

@@ -61,7 +61,7 @@ class DateColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return date_format(value, "j. F Y")
+        return date_format(value, "d.m.Y")
 
     def value(self, value):
         return value

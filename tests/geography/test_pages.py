@@ -103,10 +103,10 @@ def test_region_detail_nordjylland(reader, django_assert_num_queries):
     html = response.content.decode()
     assert "Region Nordjylland: klynger 2022" in html
     assert table_rows(html) == [
-        "Klynge Midt 2 2 259.269 1. januar 2022",
-        "Klynge Nord 4 4 160.680 1. januar 2022",
-        "Klynge Syd 3 3 108.634 1. januar 2022",
-        "Klynge Vest 2 2 63.157 1. januar 2022",
+        "Klynge Midt 2 2 259.269 01.01.2022",
+        "Klynge Nord 4 4 160.680 01.01.2022",
+        "Klynge Syd 3 3 108.634 01.01.2022",
+        "Klynge Vest 2 2 63.157 01.01.2022",
     ]
     assert footer(html) == "I alt 11 11 591.740"
 
@@ -114,12 +114,12 @@ def test_region_detail_nordjylland(reader, django_assert_num_queries):
 def test_region_detail_hovedstaden_and_sorting(reader):
     url = reverse("geography:region_detail", args=["hovedstaden"])
     rows = table_rows(reader.get(url).content.decode())
-    assert rows[0] == "Bornholm 1 1 39.545 1. januar 2022"
+    assert rows[0] == "Bornholm 1 1 39.545 01.01.2022"
     # København's split makes Klynge Syd and Klynge By fractional
-    assert "Klynge Syd 11 10 577.977,33 1. januar 2022" in rows
-    assert "Klynge By 2 2 460.221,67 1. januar 2022" in rows
+    assert "Klynge Syd 11 10 577.977,33 01.01.2022" in rows
+    assert "Klynge By 2 2 460.221,67 01.01.2022" in rows
     by_size = table_rows(reader.get(url + "?sort=-funding_population").content.decode())
-    assert [r.split(" 1. januar")[0].rsplit(" ", 3)[0] for r in by_size] == [
+    assert [r.split(" 01.01.2022")[0].rsplit(" ", 3)[0] for r in by_size] == [
         "Klynge Syd", "Klynge Midt", "Klynge By", "Klynge Nord", "Bornholm",
     ]
     xlsx = xlsx_rows(reader.get(url + "?_export=xlsx"))
@@ -145,9 +145,9 @@ def test_cluster_detail_horsens(reader, django_assert_num_queries):
     names = [row.split(" ")[1] for row in table_rows(html)]
     assert sorted(names) == ["Hedensted", "Horsens", "Odder", "Skanderborg"]
     # the funding population with its reference date and source
-    assert "<dd>229.164 pr. 1. januar 2022</dd>" in html
+    assert "<dd>229.164 pr. 01.01.2022</dd>" in html
     assert "Afledt af bilag 1, tabel 1" in html
-    assert "FOLK1A 2022K1 (1. januar 2022), Danmarks Statistik, Statistikbanken, tabel FOLK1A" in html
+    assert "FOLK1A 2022K1 (01.01.2022), Danmarks Statistik, Statistikbanken, tabel FOLK1A" in html
     # the four municipalities' real populations sum to the funding population Table 1 implies
     assert footer(html) == "I alt 229.164 229.164"
 
@@ -158,7 +158,7 @@ def test_cluster_detail_without_a_quarter(reader, django_assert_num_queries):
     with django_assert_num_queries(QUERIES["cluster_detail"]):
         response = reader.get(url)
     html = response.content.decode()
-    assert "<dd>229.164 pr. 1. januar 2022</dd>" in html
+    assert "<dd>229.164 pr. 01.01.2022</dd>" in html
     assert "intet kvartal af FOLK1A er indlæst endnu" in html
     assert "Indbyggertal</a>" not in html  # no population column without a quarter
     assert "<tfoot" not in html  # and so no totals
@@ -178,7 +178,7 @@ def test_cluster_detail_with_quarter(reader, quarter_2022k1, django_assert_num_q
     with django_assert_num_queries(QUERIES["cluster_detail_with_quarter"]):
         response = reader.get(url + "?kvartal=2022K1")
     html = response.content.decode()
-    assert "FOLK1A 2022K1 (1. januar 2022)" in html
+    assert "FOLK1A 2022K1 (01.01.2022)" in html
     rows = table_rows(html)
     # synthetic populations: 1000 + code
     assert "101 København Politisk og administrativ deltagelse, delt finansiering (*) * 1.101" in rows
@@ -276,8 +276,8 @@ def test_municipality_detail(reader, tmp_path, django_assert_num_queries):
     assert "2022 Hovedstaden Klynge Syd Politisk og administrativ deltagelse, delt finansiering (*) *" in rows
     populations = html[html.index("Indbyggertal (FOLK1A)"):]
     assert table_rows(populations) == [
-        "2022K2 1. april 2022 2.000 FOLK1A_syntetisk.csv",
-        "2022K1 1. januar 2022 1.101 FOLK1A_syntetisk.csv",
+        "2022K2 01.04.2022 2.000 FOLK1A_syntetisk.csv",
+        "2022K1 01.01.2022 1.101 FOLK1A_syntetisk.csv",
     ]
     export = csv_rows(reader.get(reverse("geography:municipality_detail", args=[101]) + "?_export=csv"))
     assert [r["Klynge"] for r in export] == ["Klynge By", "Klynge Syd"]
@@ -286,7 +286,7 @@ def test_municipality_detail(reader, tmp_path, django_assert_num_queries):
 def test_municipality_detail_shows_the_shipped_quarter(reader):
     html = reader.get(reverse("geography:municipality_detail", args=[101])).content.decode()
     populations = html[html.index("Indbyggertal (FOLK1A)"):]
-    assert table_rows(populations) == ["2022K1 1. januar 2022 644.431 folk1a_2022k1_municipalities.csv"]
+    assert table_rows(populations) == ["2022K1 01.01.2022 644.431 folk1a_2022k1_municipalities.csv"]
 
 
 def test_municipality_detail_without_quarters_and_404(reader):

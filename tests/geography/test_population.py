@@ -64,7 +64,7 @@ def test_loads_a_wellformed_text_export(ref, tmp_path, capsys):
     total = sum(synthetic_population(m.code) for m in Municipality.objects.all())
     assert total == 143293
     assert "98 kommuner, i alt 143.293 indbyggere" in out
-    assert "Indlæst 2022K1 (1. januar 2022)" in out
+    assert "Indlæst 2022K1 (01.01.2022)" in out
     # Hele landet and the region are skipped; Christiansø is skipped and said so.
     assert "Christiansø (411, Ertholmene) hører ikke til nogen kommune og er sprunget over (93 indbyggere)" in out
     assert "Bemærk" not in out  # the synthetic Hele landet equals municipalities + Christiansø
@@ -221,7 +221,7 @@ def test_reload_same_quarter_replaces_and_reports_changes(ref, tmp_path, capsys)
     quarter_id = PopulationQuarter.objects.get().pk
     out = load(write_folk1a(tmp_path, name="ny.csv", values={101: 644500, 147: 1147, 400: 39000, 751: 2000}), capsys)
     assert (
-        "2022K1 (1. januar 2022) erstattet: 3 kommuner ændret: "
+        "2022K1 (01.01.2022) erstattet: 3 kommuner ændret: "
         "København 1.101 -> 644.500, Bornholm 1.400 -> 39.000, Aarhus 1.751 -> 2.000." in out
     )
     assert PopulationQuarter.objects.get().pk == quarter_id

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             )
         for check in rec.internal_deviations:
             self.stdout.write(
-                f"  tabellen er ikke intern konsistent: {check.region_name} {check.column_label}: "
+                f"  tabellen er ikke internt konsistent: {check.region_name} {check.column_label}: "
                 f"{check.parts} celler summerer til {format_number(check.parts_sum)}, subtotal "
                 f"{format_number(check.printed)} (forskel {format_number(check.difference)})"
             )
