@@ -1,7 +1,8 @@
 """The cluster-year list, opening a year, its overview page and its history."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from accounts.models import ClusterYear, ReviewStatus
 from accounts.selectors.warnings import cluster_year_warnings
 from accounts.services.budget_control import budget_control_set
 from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
-from klyngeportal.converters import held_year
+from klyngeportal.converters import held_year, held_years
 from klyngeportal.forms_flow import form_flow
 from users.access import (
     account_clusters,
@@ -28,15 +29,16 @@ from users.access import (
 
 def cluster_year_list(request):
     year = DEFAULT_YEAR
+    held = held_years()  # the years offered: only years with a cluster map
     if request.GET.get("year"):
-        year = held_year(request.GET["year"])
+        year = held_year(request.GET["year"], held)
         if year is None:
             raise Http404("Portalen har ikke det år.")
     clusters = list(account_clusters(request.user))
     years_seen = cluster_years_for(request.user).filter(year=year)
     cluster_years = {cy.cluster_id: cy for cy in selectors.cluster_years_with_totals(years_seen)}
     writable = set(writable_clusters(request.user).values_list("pk", flat=True))
-    years = sorted(set(cluster_years_for(request.user).values_list("year", flat=True)) | {DEFAULT_YEAR, year})
+    years = sorted(set(held) | {year}) or [year]
     rows = [{"cluster": c, "cy": cluster_years.get(c.pk), "may_open": c.pk in writable} for c in clusters]
     return render(request, "accounts/cluster_year_list.html", {"rows": rows, "year": year, "years": years})
 
@@ -47,9 +49,12 @@ def cluster_year_open(request, cluster_id: int, year: int):
     cluster = get_object_or_404(account_clusters(request.user), pk=cluster_id)
     if not writable_clusters(request.user).filter(pk=cluster.pk).exists():
         raise PermissionDenied("Kun klyngens sekretariat og administratorer kan oprette regnskabet.")
-    if not 2000 <= year <= 2100:
-        raise Http404("Ukendt år.")
-    cluster_year = services.cluster_year_get_or_create(cluster=cluster, year=year)
+    # <year:year> lets only a held year through; the service refuses any other in Danish all the same.
+    try:
+        cluster_year = services.cluster_year_get_or_create(cluster=cluster, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:cluster_year_list")
     return redirect(cluster_year)
 
 
