@@ -330,6 +330,15 @@ class CommitmentForm(PartyForm):
             self.order_fields(["party", "replace"])
 
 
+class CloseForm(forms.Form):
+    """The year close; an administrator closing before the SSU's approval gives a reason."""
+
+    reason = forms.CharField(
+        label="Begrundelse", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kun når regnskabet ikke er godkendt af SSU: hvorfor året afsluttes alligevel. Gemmes i historikken.",
+    )
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label="Begrundelse", widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import ClusterYear, Initiative, InitiativeStatus, ReviewStatus, StatusChange
 from accounts.selectors import MoneyRow, YearFigures, cluster_year_figures, money_total
+from accounts.selectors.warnings import Warning, cluster_year_warnings
 from geography.models import Cluster, Region
-from klyngeportal.formats import format_kr
 from review.collection import collection_queryset, latest_decision
 from review.models import Comment, Evaluation, EvaluationStatus
 from review.workflow import TRANSITIONS, transition_problem
@@ -53,16 +53,14 @@ def _with_review_marks(queryset):
 
 
 @dataclass
-class Warning:
-    text: str
-    kind: str = "warn"
-
-
-@dataclass
 class RegionRow:
     cluster: Cluster
     cluster_year: ClusterYear | None
     warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def has_bad_warning(self) -> bool:
+        return any(w.kind == "bad" for w in self.warnings)
 
     @property
     def figures(self) -> YearFigures | None:
@@ -89,7 +87,7 @@ class RegionOverview:
 
 
 def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
-    """All clusters of the region the user may see, with the year's figures and warnings (5 queries)."""
+    """All clusters of the region the user may see, with the year's figures and warnings (6 queries)."""
     clusters = list(account_clusters(user).filter(region=region).order_by("name"))
     cluster_years = {
         cy.cluster_id: cy
@@ -103,7 +101,7 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
         row = RegionRow(cluster=cluster, cluster_year=cy)
         if cy is not None:
             cy.cluster = cluster
-            row.warnings = _warnings(cy)
+            row.warnings = cluster_year_warnings(cy, cy.figures)
         rows.append(row)
     years = sorted(
         set(ClusterYear.objects.filter(cluster__in=[c.pk for c in clusters]).values_list("year", flat=True))
@@ -111,25 +109,6 @@ def region_overview(*, user: User, region: Region, year: int) -> RegionOverview:
     )
     totals = money_total(row.money for row in rows if row.money is not None)
     return RegionOverview(region=region, year=year, rows=rows, totals=totals, years=years)
-
-
-def _warnings(cy) -> list[Warning]:
-    figures: YearFigures = cy.figures
-    found = [
-        Warning(f"Merforbrug på {area.label}: forbrug {format_kr(area.spend)} mod budget {format_kr(area.budget)}",
-                "bad")
-        for area in figures.overspent_areas
-    ]
-    if figures.overspent_funding:
-        found.append(Warning(f"Forbruget overstiger finansieringen med {format_kr(figures.overspent_funding)}", "bad"))
-    if figures.secretariat_spend:
-        found.append(Warning(f"Forbrug på sekretariatsbetjening: {format_kr(figures.secretariat_spend)}"))
-    if figures.running_spend:
-        found.append(Warning(f"Forbrug på drift: {format_kr(figures.running_spend)}"))
-    if figures.late_entries:
-        noun = "postering" if figures.late_entries == 1 else "posteringer"
-        found.append(Warning(f"{figures.late_entries} {noun} dateret efter 31.12.{cy.year}"))
-    return found
 
 
 # --- the review panel --------------------------------------------------------
@@ -208,9 +187,13 @@ class Inbox:
 
 
 def inbox_for(user: User) -> Inbox:
-    """What needs the user now: the parts ``users.access.inbox_sections`` gives its role (at most 6 queries)."""
+    """What needs the user now: the parts ``users.access.inbox_sections`` gives its role (at most 8 queries).
+
+    The submitted and returned cluster-years carry ``warnings`` (``accounts.selectors.warnings``).
+    """
     sections = inbox_sections(user)
-    to_review = returned = ClusterYear.objects.none()
+    to_review: list[ClusterYear] = []
+    returned: list[ClusterYear] = []
     evaluations_due = Initiative.objects.none()
     awaiting = Evaluation.objects.none()
     last_change = StatusChange.objects.filter(cluster_year=OuterRef("pk")).order_by("-at", "-id")
@@ -219,15 +202,21 @@ def inbox_for(user: User) -> Inbox:
         last_by=Subquery(last_change.values("by__username")[:1]),
         last_comment=Subquery(last_change.values("comment")[:1]),
     ).order_by("-year", "cluster__region__code", "cluster__name")
+    # The submitted and returned accounts in one pass, each with its warnings (cluster_year_figures: 4 queries).
+    statuses = [status for section, status in ((INBOX_TO_REVIEW, ReviewStatus.SUBMITTED),
+                                               (INBOX_TO_MEND, ReviewStatus.RETURNED)) if section in sections]
+    listed = cluster_year_figures(visible.filter(status__in=statuses)) if statuses else []
+    for cy in listed:
+        cy.warnings = cluster_year_warnings(cy, cy.figures)
     if INBOX_TO_REVIEW in sections:
-        to_review = visible.filter(status=ReviewStatus.SUBMITTED)
+        to_review = [cy for cy in listed if cy.status == ReviewStatus.SUBMITTED]
         awaiting = (
             collection_queryset()
             .filter(status=EvaluationStatus.COMPLETED, initiative__cluster__in=account_clusters(user).values("pk"))
             .filter(current_decision__isnull=True)
         )
     if INBOX_TO_MEND in sections:
-        returned = visible.filter(status=ReviewStatus.RETURNED)
+        returned = [cy for cy in listed if cy.status == ReviewStatus.RETURNED]
         done = Evaluation.objects.filter(initiative=OuterRef("pk"), status=EvaluationStatus.COMPLETED)
         # An evaluation begun for a year the initiative ran (not one left from before its end was moved).
         open_eval = Evaluation.objects.filter(

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.selectors.warnings import cluster_year_warnings
 from geography.models import Region
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.forms_flow import form_flow
@@ -65,6 +66,7 @@ def cluster_year_detail(request, pk: int):
         "accounts_url": cluster_year_url(cluster_year),
         "initiatives": selectors.cluster_year_evaluations(cluster_year),
         "may_edit_evaluation": has_permission(request.user, "edit_evaluation", cluster_year),
+        "warnings": cluster_year_warnings(cluster_year),
     })
 
 

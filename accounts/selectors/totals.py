@@ -86,6 +86,11 @@ class MoneyRow:
         return self.paid - self.spend
 
     @property
+    def uncommitted(self) -> Decimal:
+        """Unspent money without a commitment: not carried over when the year closes (0 if none)."""
+        return max(self.unspent - self.committed, ZERO)
+
+    @property
     def spend_ratio(self) -> Decimal | None:
         return (self.spend / self.budget) if self.budget else None
 
@@ -166,6 +171,15 @@ class ClusterYearSummary:
         split = {s.line.pk for s in self.joint_splits if s.is_split}
         return [line for line in self.funding_lines
                 if line.allocated and not line.paid and line.pk not in split]
+
+    @property
+    def uncommitted_by_party(self) -> list[MoneyRow]:
+        """The parties with unspent money that has no commitment (it is not carried over at the close)."""
+        return [row for row in self.by_party if row.key != "joint" and row.uncommitted > 0]
+
+    @property
+    def uncommitted_total(self) -> Decimal:
+        return sum((row.uncommitted for row in self.uncommitted_by_party), ZERO)
 
     @property
     def joint_split_difference(self) -> Decimal | None:

@@ -7,14 +7,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import CarryOverCommitment, ClusterYear, FundingLine, FundingSource, StatusChange
+from accounts.models import (
+    CarryOverCommitment,
+    ClusterYear,
+    FundingLine,
+    FundingSource,
+    ReviewStatus,
+    StatusChange,
+)
 from accounts.selectors import unspent_by_party
 from accounts.services.amounts import kr, money
 from accounts.services.cluster_years import cluster_year_get_or_create
 from accounts.services.locking import cluster_year_lock, save_recording
 from accounts.services.parties import party_of, party_problem
 from geography.selectors import cluster_municipalities
-from users.access import NO_ACCESS, require_permission, role_may
+from users.access import NO_ACCESS, permission_problem, require_permission, role_may, role_of
+from users.models import Role
 
 ZERO = Decimal("0.00")
 
@@ -68,7 +76,7 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
     return commitment
 
 
-def _record_close(cluster_year: ClusterYear, by) -> None:
+def _record_close(cluster_year: ClusterYear, by, *, comment: str) -> None:
     unspent = unspent_by_party(cluster_year)
     too_much = [
         c for c in cluster_year.commitments.select_related("municipality", "region")
@@ -85,8 +93,7 @@ def _record_close(cluster_year: ClusterYear, by) -> None:
     save_recording(cluster_year, by, update_fields=["closed_at", "closed_by"])
     StatusChange.objects.create(
         cluster_year=cluster_year, action=StatusChange.Action.CLOSE_YEAR,
-        from_status=cluster_year.status, to_status=cluster_year.status, by=by,
-        comment=f"Året {cluster_year.year} afsluttet",
+        from_status=cluster_year.status, to_status=cluster_year.status, by=by, comment=comment,
     )
 
 
@@ -112,12 +119,28 @@ def _carry_over(cluster_year: ClusterYear, next_year: ClusterYear, by) -> None:
             save_recording(line, by, update_fields=["paid"])
 
 
+def close_problem(user, cluster_year) -> str | None:
+    """Why the user may not close the year now (None if they may); the reason in Danish.
+
+    On top of the access table (``close_year``): a secretariat closes only accounts the SSU has approved;
+    an administrator may close before the approval, giving a reason (``year_close(reason=...)``).
+    """
+    problem = permission_problem(user, "close_year", cluster_year)
+    if problem or cluster_year.status == ReviewStatus.APPROVED or role_of(user) == Role.ADMIN:
+        return problem
+    return (f"Året kan først afsluttes, når SSU har godkendt regnskabet; det har status "
+            f"«{cluster_year.get_status_display()}». Indsend regnskabet til godkendelse, eller bed en "
+            f"administrator om at afslutte året med en begrundelse.")
+
+
 @transaction.atomic
-def year_close(*, cluster_year, by) -> ClusterYear:
+def year_close(*, cluster_year, by, reason: str = "") -> ClusterYear:
     """Close the year: record it, and carry each committed amount to next year's funding.
 
-    Idempotent: a closed year is left as it is and nothing is created twice (the OneToOne
-    ``carried_from`` makes a second carry-over line impossible in the database). Returns next year.
+    A secretariat closes once the SSU has approved the accounts; an administrator may close before, with
+    a ``reason`` that is recorded on the status change (``close_problem``). Idempotent: a closed year is
+    left as it is and nothing is created twice (the OneToOne ``carried_from`` makes a second carry-over
+    line impossible in the database). Returns next year.
     """
     cluster_year = cluster_year_lock(cluster_year)
     if cluster_year.is_closed:
@@ -125,8 +148,19 @@ def year_close(*, cluster_year, by) -> ClusterYear:
         if not role_may(by, "close_year", cluster_year.cluster):
             raise PermissionDenied(NO_ACCESS)
     else:
-        require_permission(by, "close_year", cluster_year)
-        _record_close(cluster_year, by)
+        problem = close_problem(by, cluster_year)
+        if problem:
+            raise PermissionDenied(problem)
+        comment = f"Året {cluster_year.year} afsluttet"
+        if cluster_year.status != ReviewStatus.APPROVED:
+            reason = (reason or "").strip()
+            if not reason:
+                raise ValidationError({"reason": (
+                    f"Regnskabet er ikke godkendt af SSU (status «{cluster_year.get_status_display()}»): "
+                    "angiv en begrundelse for at afslutte året alligevel.")})
+            comment += (f" før SSU's godkendelse (status «{cluster_year.get_status_display()}»). "
+                        f"Begrundelse: {reason}")
+        _record_close(cluster_year, by, comment=comment)
     next_year = cluster_year_get_or_create(cluster=cluster_year.cluster, year=cluster_year.year + 1)
     _carry_over(cluster_year, next_year, by)
     return next_year

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import forms, selectors, services
-from accounts.models import FundingLine, FundingSource
+from accounts.models import FundingLine, FundingSource, ReviewStatus
 from accounts.parties import JOINT_KEY
+from accounts.services.year_close import close_problem
 from accounts.views.common import members_of, page_context, refusal_page
 from klyngeportal.forms_flow import form_flow
 from users.access import get_cluster_year_or_404, has_permission
@@ -64,11 +65,18 @@ def _record_commitment(request, cluster_year, form, data):
 
 @refusal_page
 def year_close(request, pk: int):
+    """The close: the money not carried over is stated first; a secretariat closes approved accounts only."""
     cluster_year = get_cluster_year_or_404(request.user, pk, "close_year")
+    refusal = close_problem(request.user, cluster_year)
+    needs_reason = refusal is None and cluster_year.status != ReviewStatus.APPROVED
+    form = forms.CloseForm(request.POST or None) if needs_reason else None
     problems = []
     if request.method == "POST":
+        if refusal:
+            raise PermissionDenied(refusal)
+        reason = form.data.get("reason", "") if form is not None else ""
         try:
-            next_year = services.year_close(cluster_year=cluster_year, by=request.user)
+            next_year = services.year_close(cluster_year=cluster_year, by=request.user, reason=reason)
         except ValidationError as exc:
             problems = exc.messages
         else:
@@ -78,8 +86,9 @@ def year_close(request, pk: int):
                                       f"til {next_year.year}.")
             return redirect(cluster_year)
     summary = selectors.cluster_year_summary(cluster_year)
-    return render(request, "accounts/year_close_confirm.html",
-                  page_context(request, cluster_year, summary=summary, problems=problems))
+    return render(request, "accounts/year_close_confirm.html", page_context(
+        request, cluster_year, summary=summary, problems=problems, refusal=refusal, form=form,
+    ))
 
 
 @refusal_page

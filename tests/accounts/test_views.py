@@ -146,7 +146,7 @@ def test_reverse_then_enter_the_correct_one(client_for, users, cy_a, booked):
 
 
 def test_closed_year_refuses_entries_with_a_clear_message(client_for, users, cy_a, initiative_a, aarhus_kommune):
-    services.year_close(cluster_year=cy_a, by=users["secretariat_a"])
+    services.year_close(cluster_year=cy_a, by=users["admin"], reason="Syntetisk: afsluttet før godkendelse")
     client = client_for(users["secretariat_a"])
     response = client.post(reverse("accounts:entry_create", args=[cy_a.pk]), entry_post(initiative_a, aarhus_kommune))
     assert response.status_code == 403

@@ -149,7 +149,8 @@ def _grow(world, n_clusters_with_accounts: int, entries_each: int):
 # session, user, region, clusters, cluster-years with funding, carry-over, comments and the last move,
 # budget by area, one pass over the entries, years, and the base template's region of the SSU user
 # (+1: the years the portal holds, for the <year:year> converter in the URL, issue 14)
-REGION_PAGE_QUERIES = 10
+# (+1: the funding lines per party, for the warnings, issue 13)
+REGION_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize(("clusters", "entries"), [(1, 1), (5, 6)])
