@@ -99,4 +99,6 @@ def _fmt(value) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, int):
+        return str(value)  # a municipality code
     return format_number(value, 0) if value == value.to_integral_value() else str(value)
