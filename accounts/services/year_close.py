@@ -56,7 +56,7 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
     unspent = unspent_by_party(cluster_year).get(party.key, ZERO)
     amount_value = money(amount, field="amount")
     if amount_value > unspent:
-        raise ValidationError({"amount": f"Beløbet kan højst være det uforbrugte beløb, {kr(unspent)}."})
+        raise ValidationError({"amount": f"Beløbet kan højst være det uforbrugte beløb, {kr(unspent)}"})
     lookup = {"cluster_year": cluster_year, **party.lookup()}
     commitment = CarryOverCommitment.objects.filter(**lookup).first()
     if commitment is None:
