@@ -55,8 +55,13 @@ def _record(cluster_year, party, fields, replace, where, user):
         raise ValidationError(f"{L.SHEET_CARRYOVER}!{where}: {messages}", code="commitment") from exc
 
 
-def plan_carryover_sheet(rows, cluster_year) -> SheetPlan:
-    """The plan of Videreførelse's rows: ``rows`` = [(row number, values in CARRYOVER_COLUMNS' order)]."""
+def plan_carryover_sheet(rows, cluster_year, *, spend_change=None) -> SheetPlan:
+    """The plan of Videreførelse's rows: ``rows`` = [(row number, values in CARRYOVER_COLUMNS' order)].
+
+    ``spend_change`` (party key -> Decimal, optional): how much the same upload's Regnskab changes each
+    party's net spend (expenses minus income booked, less those reversed), so that a commitment is
+    checked against the unspent money as it will be when the commitments are recorded, after the entries.
+    """
     plan = SheetPlan(L.SHEET_CARRYOVER)
     existing = {
         c.party_key: c
@@ -64,6 +69,8 @@ def plan_carryover_sheet(rows, cluster_year) -> SheetPlan:
     }
     parties = party_labels(cluster_year, extra=[c.party for c in existing.values()])
     unspent = unspent_by_party(cluster_year)
+    for key, change in (spend_change or {}).items():
+        unspent[key] = unspent.get(key, ZERO) - change
     refusal = status_problem("close_year", cluster_year)
     seen: dict[str, int] = {}
 

@@ -137,3 +137,14 @@ def test_problems_and_the_status_rule(ledger, fredericia):
     plan = plan_carryover_sheet(rows, cy)
     assert plan.actions == [] and [p.cell for p in plan.problems] == [f"E{number}"]
     assert plan.problems[0].message.startswith("Året kan ikke afsluttes, mens regnskabet har status «Indsendt».")
+
+
+def test_the_unspent_money_counts_the_same_uploads_entries(ledger, fredericia):
+    cy = ledger.cy
+    rows = exported_rows(cy)
+    number = give(rows, "Fredericia", 45000)
+    assert plan_carryover_sheet(rows, cy).problems == []
+    key = f"m:{fredericia.pk}"
+    plan = plan_carryover_sheet(rows, cy, spend_change={key: Decimal("10000.00")})
+    assert [(p.cell, p.message) for p in plan.problems] == [
+        (f"E{number}", "Beløbet kan højst være det uforbrugte beløb, 40.000,00 kr.")]
