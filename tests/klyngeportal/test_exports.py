@@ -402,3 +402,31 @@ def test_every_download_opens_right_and_carries_no_live_formula(hostile_world, d
             if prefix + hostile not in found[key].split("\n"):
                 problems.append(f"{key}: den fjendtlige tekst {hostile!r} findes ikke som {prefix + hostile!r}")
     assert not problems, "\n".join(problems)
+
+
+def _queries(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200 and _download_format(response) in E.FORMATS
+    return len(captured)
+
+
+def test_downloads_take_the_same_queries_whatever_the_data_size(hostile_world, db):
+    world = hostile_world
+    sek_a, cy_a = world.users["secretariat_a"], world.cy_a
+    client = Client()
+    client.force_login(sek_a)
+    paths = [
+        reverse("accounts:entry_list", args=[cy_a.pk]) + "?_export=csv",
+        reverse("review:collection") + "?_export=csv",
+        reverse("review:collection") + "?_export=xlsx",
+    ]
+    before = [_queries(client, path) for path in paths]
+    for n in range(12):
+        initiative = factories.initiative(cy_a, by=sek_a, name=f"Syntetisk indsats {n}")
+        factories.entry(cy_a, initiative, by=sek_a, municipality=world.municipality_a, amount=D("10.00"))
+        factories.evaluation(initiative, cy_a.year, by=sek_a)
+    assert [_queries(client, path) for path in paths] == before
