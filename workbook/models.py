@@ -10,14 +10,18 @@ from django.db import models
 class PendingUpload(models.Model):
     """An uploaded template waiting for "Indlæs" after its preview; deleted when booked or stale."""
 
-    cluster_year = models.ForeignKey("accounts.ClusterYear", on_delete=models.CASCADE, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sha256 = models.CharField(max_length=64)
+    cluster_year = models.ForeignKey(
+        "accounts.ClusterYear", verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="indlæst af", on_delete=models.CASCADE, related_name="+"
+    )
+    sha256 = models.CharField("kontrolsum (SHA-256)", max_length=64)
     filename = models.CharField("filnavn", max_length=255)
-    content = models.BinaryField()
-    ledger_fingerprint = models.CharField(max_length=200)
-    reverse_removed = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    content = models.BinaryField("indhold")
+    ledger_fingerprint = models.CharField("regnskabets fingeraftryk ved visningen", max_length=200)
+    reverse_removed = models.BooleanField("tilbagefør posteringer, der ikke er i filen", default=False)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
     class Meta:
         verbose_name = "fil til indlæsning"
