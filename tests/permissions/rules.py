@@ -310,7 +310,9 @@ RULES: dict[str, Rule] = {
         kwargs=lambda w: {"cluster_id": w.cluster_a.pk, "year": 2027},
         get=POST_ONLY, post=CLUSTER_WRITE, note="Opretter klynge A's regnskab for et nyt år.",
     ),
-    "accounts:cluster_year_detail": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST,
+    # A POST sets the budget control: the secretariat (and an administrator) while the accounts are a draft.
+    "accounts:cluster_year_detail": Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_WRITE,
+                                         post_data=lambda w: {"budget_control": "stop", "large_entry_share": "30,00"},
                                          hidden=everyone(b_secret)),
     "accounts:entry_list": [
         Rule(kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_READ_POST, hidden=everyone(b_secret)),
@@ -391,7 +393,14 @@ RULES: dict[str, Rule] = {
         post_data=lambda w: {"party": f"r:{w.region_a.pk}", "amount": "1.000,00",
                              "committed_by": "Syntetisk økonomichef", "committed_on": "2022-12-01", "note": ""},
     ),
-    "accounts:year_close": Rule(kwargs=cy_a, get=CLUSTER_FORM, post=CLUSTER_WRITE),
+    "accounts:year_close": [
+        # Draft accounts: the secretariat is refused (the SSU has not approved them); an administrator closes
+        # with a reason.
+        Rule(kwargs=cy_a, get=CLUSTER_FORM, post=per_role(LOGIN, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND,
+                                                           FORBIDDEN, WRITE),
+             post_data=lambda w: {"reason": "Syntetisk: afsluttet før godkendelse."}),
+        Rule(label="godkendt-år", kwargs=lambda w: {"pk": w.cy_a_approved.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE),
+    ],
     "accounts:year_reopen": Rule(
         kwargs=lambda w: {"pk": w.cy_a_closed.pk},
         get=per_role(LOGIN, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK),
