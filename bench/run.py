@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+BASE_FLOOR_URL = "/bench/grundside/"  # bench/urls.py: an empty page through base.html, logged in
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/klyngeportal_bench"
 WORKBOOK_ENTRIES = 20_000
 
@@ -143,7 +144,7 @@ def git_commit() -> str:
 def environment(args: argparse.Namespace, static_root: str) -> dict[str, str]:
     """The settings a production-like run needs, shared by this process, gunicorn and subprocesses."""
     return {
-        "DJANGO_SETTINGS_MODULE": "klyngeportal.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # the portal's settings plus the base floor URL
         "DATABASE_URL": args.database_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
@@ -160,8 +161,11 @@ def log(message: str) -> None:
 
 
 def measure_pages(located: list[dict], clients, step: str, requests: int | None = None,
-                  floor: dict | None = None, floor_client=None) -> None:
-    """Count each page's queries; with `requests`, then time every page and the floor in interleaved rounds."""
+                  floors: list[tuple[dict, object]] = ()) -> None:
+    """Count each page's queries; with `requests`, then time every page and the floors in interleaved rounds.
+
+    ``floors`` are (floor, client) pairs: the floor dicts get their "timing".
+    """
     from bench.pages import count_queries, time_interleaved
 
     for page in located:
@@ -172,10 +176,11 @@ def measure_pages(located: list[dict], clients, step: str, requests: int | None 
     if not requests:
         return
     timed = [p for p in located if not p.get("missing") and p[step]["status"] == 200]
-    targets = [(floor_client, floor["url"])] + [(clients(p["user"]), p["url"]) for p in timed]
+    targets = [(client, floor["url"]) for floor, client in floors] + [(clients(p["user"]), p["url"]) for p in timed]
     results = time_interleaved(targets, requests)
-    floor["timing"] = results[0]
-    for page, timing in zip(timed, results[1:], strict=True):
+    for (floor, _), timing in zip(floors, results, strict=False):
+        floor["timing"] = timing
+    for page, timing in zip(timed, results[len(floors):], strict=True):
         page["timing"] = timing
         log(f"  timed {page['key']:20} median {timing.get('median_ms', 0):.1f} ms, p95 {timing.get('p95_ms', 0):.1f} ms")
 
@@ -193,6 +198,8 @@ def measure_server(args, env: dict[str, str], cookie: str, cluster_year_url: str
         common = {"concurrency": args.concurrency, "requests": args.load_requests, "seconds": args.load_seconds}
         result["floor"] = load(server.base_url + "/sundhed/", **common)
         log(f"  floor: {result['floor']['rps']:.1f} req/s, p95 {result['floor']['p95_ms']:.1f} ms")
+        result["base_floor"] = load(server.base_url + BASE_FLOOR_URL, cookie=cookie, **common)
+        log(f"  base floor: {result['base_floor']['rps']:.1f} req/s, p95 {result['base_floor']['p95_ms']:.1f} ms")
         if cluster_year_url:
             result["cluster_year"] = load(server.base_url + cluster_year_url, cookie=cookie, **common)
             r = result["cluster_year"]
@@ -266,8 +273,11 @@ def main(argv: list[str] | None = None) -> int:
 
     floor_client = pages.client_for(data.users["national"])
     floor = {"url": pages.FLOOR_URL, **pages.count_queries(floor_client, pages.FLOOR_URL)}
-    measure_pages(located, clients, "full", args.requests, floor=floor, floor_client=floor_client)
-    log(f"  floor /sundhed/: p95 {floor['timing']['p95_ms']:.2f} ms")
+    base_client = clients(f"sek:{ctx.cluster.pk}")  # the secretariat, as on the cluster-year page
+    base_floor = {"url": BASE_FLOOR_URL, **pages.count_queries(base_client, BASE_FLOOR_URL)}
+    measure_pages(located, clients, "full", args.requests, floors=[(floor, floor_client), (base_floor, base_client)])
+    log(f"  floor /sundhed/: p95 {floor['timing']['p95_ms']:.2f} ms; base floor {BASE_FLOOR_URL}: "
+        f"p95 {base_floor['timing']['p95_ms']:.2f} ms")
 
     if args.no_server:
         server = {"skipped": "--no-server was given"}
@@ -313,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         "counts": counts,
         "build_seconds": build,
         "floor": floor,
+        "base_floor": base_floor,
         "pages": located,
         "server": server,
         "workbook": workbook,

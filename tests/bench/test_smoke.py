@@ -76,8 +76,13 @@ def test_measures_the_floor_in_process_and_under_gunicorn(smoke_run):
     assert results["floor"]["status"] == 200
     assert results["floor"]["queries"] == 1  # /sundhed/ runs SELECT 1 and nothing else
     assert results["floor"]["timing"]["n"] == 3
+    # The base floor: logged in, through base.html, the header's queries and nothing of its own.
+    base = results["base_floor"]
+    assert base["status"] == 200 and base["url"] == "/bench/grundside/"
+    assert base["queries"] >= 1 and base["timing"]["n"] == 3
     server = results["server"]
     assert "skipped" not in server, server.get("skipped")
+    assert server["base_floor"]["statuses"] == {"200": server["base_floor"]["requests"]}
     assert server["floor"]["ok"] == server["floor"]["requests"] > 0
     assert server["floor"]["rps"] > 0
     cluster_year = next(p for p in results["pages"] if p["key"] == "cluster_year")
@@ -106,7 +111,8 @@ def test_writes_the_document_and_prints_the_same_table(smoke_run):
         assert heading in doc and heading in stdout
     targets = doc.split("### Targets", 1)[1]
     assert "p95 ≤ 150 ms" in targets and "Import of 20,000 entries" in targets
-    assert "Floor: `/sundhed/`" in stdout
+    assert "Floor: `/sundhed/`" in stdout and "Base floor: `/bench/grundside/`" in stdout
+    assert "p95 / base floor p95" in doc and "× the base floor's p95" in targets
 
 
 def test_exports_and_imports_back_the_same_entries(smoke_run):
