@@ -69,10 +69,10 @@ def _guide(sheet: Sheet, data: TemplateData, blank: bool):
         ("bold", "Sådan udfylder du skabelonen"),
         ("text", "1. Regnskab: én række pr. postering, som den er bogført i kommunens eller regionens egne bøger: "
                  "dato, indsats, part (hvem der har bogført), konto, art (udgift eller indtægt), omkostningstype, "
-                 "beløb, tekst og bilagsnummer. Beløb skrives positive; en indtægt angives med Art = Indtægt. "
+                 "beløb, tekst og bilagsnummer. Beløb skrives som positive tal; en indtægt angives med Art = Indtægt. "
                  "Den sidste kolonne, Portal-nr., er postens nummer i portalen: den er låst og udfyldes af "
                  "portalen; i nye rækker står den tom."),
-        ("text", f"2. Datoen skal ligge i {year} (01.01.{year}-31.12.{year}). Kontoen skal have formen fra "
+        ("text", f"2. Datoen skal ligge i {year} (01.01.{year}–31.12.{year}). Kontoen skal have formen fra "
                  "partens kontoplan (kommunal fx 4.62.82 eller 4.62.82.1.01; regional fx 1.10.11 eller "
                  "1.10.11.4.5). Konto-kolonnen er formateret som tekst, så Excel ikke gør kontonumre til datoer."),
         ("text", "3. Indsats, indsatsområde, part, art, omkostningstype og kilde vælges fra rullelisterne "

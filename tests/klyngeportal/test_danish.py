@@ -50,9 +50,14 @@ PYTHON_WORDS = ("None", "True", "False")
 # A year with a thousands separator: 2.022 (not 2.022,50 or 2.022.000 or 2.022 kr., which are amounts).
 DOTTED_YEAR = re.compile(r"(?<![\d.,])(?:1\.9|2\.0)\d{2}(?!\d|[.,]\d)(?!\s*kr)")
 
-# A date not written dd.mm.åååå: Django's long Danish form (2. december 2026) or ISO (2026-12-02).
+# A date not written dd.mm.åååå: Django's long Danish form (2. december 2026), ISO (2026-12-02) or
+# without its leading zeros (2.12.2026); and a range of dates with a hyphen (01.01.2022-31.12.2022).
 MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
-OTHER_DATE = re.compile(rf"\b\d{{1,2}}\. (?:{MONTHS}) \d{{4}}\b|\b(?:19|20)\d{{2}}-[01]\d-[0-3]\d\b", re.IGNORECASE)
+OTHER_DATE = re.compile(
+    rf"\b\d{{1,2}}\. (?:{MONTHS}) \d{{4}}\b|\b(?:19|20)\d{{2}}-[01]\d-[0-3]\d\b"
+    r"|(?<![\d.,])(?:\d\.\d{1,2}|\d{2}\.\d)\.(?:19|20)\d{2}\b|\d\.(?:19|20)\d{2}-\d{2}\.",
+    re.IGNORECASE,
+)
 
 
 def raw_enum_values() -> set[str]:
@@ -132,14 +137,15 @@ def test_the_scan_finds_what_a_reader_found():
         '<a href="/?status=draft">Kladde</a><button value="Cancel">Annullér</button>'
     )
     found = " ".join(findings(visible_text(page)))
-    page += "<p>2. december 2026 03:56, 2026-12-02, Videreførsel, 12 kr.. i alt, 6,44-7,31</p>"
+    page += "<p>2. december 2026 03:56, 2026-12-02, 2.12.2026, Videreførsel, 12 kr.. i alt, 6,44-7,31</p>"
     found = " ".join(findings(visible_text(page)))
     for word in ("«History»", "«CLUSTER YEAR»", "«GET FULL NAME»", "«Closed by»", "«recommended»", "«2.022»",
-                 "«None»", "«Cancel»", "«2. december 2026»", "«2026-12-02»", "«Videreførsel»", "«kr..»", "«6,44-7»"):
+                 "«None»", "«Cancel»", "«2. december 2026»", "«2026-12-02»", "«Videreførsel»", "«kr..»", "«6,44-7»", "«2.12.2026»"):
         assert word in found
     assert "draft" not in found  # a link's address is not visible text
     assert findings(visual := visible_text(
-        "<p>Kladde 2022, 2.022,50 kr., 2.022.000 kr., 2.022 kr., 358.954 indbyggere, 01.01.2022</p>")) == [], visual
+        "<p>Kladde 2022, 2.022,50 kr., 2.022.000 kr., 2.022 kr., 358.954 indbyggere, 01.01.2022–31.12.2022, "
+        "02.12.2026 14:05, 1.234.567,89 kr.</p>")) == [], visual
 
 
 def test_raw_enum_values_come_from_the_models():
@@ -227,7 +233,7 @@ def test_every_download_of_the_matrix_is_danish(world):  # noqa: F811
 def admin_visits(world) -> list[Visit]:  # noqa: F811
     """Changelist, change form and history of every registered model (its first row), as the administrator."""
     visits = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         visits.append(Visit(f"admin:{info[0]}_{info[1]}_changelist", "admin",
                             reverse("admin:{}_{}_changelist".format(*info))))
