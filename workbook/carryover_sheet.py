@@ -112,10 +112,6 @@ def plan_carryover_sheet(rows, cluster_year, *, spend_change=None) -> SheetPlan:
         else:
             if fields["committed_on"] is None:
                 problem("committed_on", f"Angiv tilsagnets dato, fx 15-12-{cluster_year.year}.")
-        if party is not None and "amount" in fields and not problems:
-            most = unspent.get(party.key, ZERO)
-            if fields["amount"] > most:
-                problem("commitment", f"Beløbet kan højst være det uforbrugte beløb, {kr(most)}")  # «kr.» ends it
         if party is not None:
             seen.setdefault(party.key, row_number)
         if problems:
@@ -127,11 +123,16 @@ def plan_carryover_sheet(rows, cluster_year, *, spend_change=None) -> SheetPlan:
         if old is not None and (old.amount, old.committed_by.strip(), old.committed_on, old.note.strip()) == (
             fields["amount"], fields["committed_by"], fields["committed_on"], fields["note"]
         ):
-            plan.count("unchanged")
+            plan.count("unchanged")  # as recorded, even if spending has since passed it (the close checks that)
+            continue
+        where = cell(L.CARRYOVER_COLUMNS, "commitment", row_number)
+        most = unspent.get(party.key, ZERO)
+        if fields["amount"] > most:
+            plan.error(Problem(L.SHEET_CARRYOVER, where,
+                               f"Beløbet kan højst være det uforbrugte beløb, {kr(most)}"))  # «kr.» ends it
             continue
         kind = "new" if old is None else "changed"
         plan.count(kind)
-        where = cell(L.CARRYOVER_COLUMNS, "commitment", row_number)
         if refusal:
             plan.error(Problem(L.SHEET_CARRYOVER, where, f"{refusal} Tilsagnet for {party.label} kan ikke registreres."))
             continue

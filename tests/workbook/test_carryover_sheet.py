@@ -148,3 +148,17 @@ def test_the_unspent_money_counts_the_same_uploads_entries(ledger, fredericia):
     plan = plan_carryover_sheet(rows, cy, spend_change={key: Decimal("10000.00")})
     assert [(p.cell, p.message) for p in plan.problems] == [
         (f"E{number}", "Beløbet kan højst være det uforbrugte beløb, 40.000,00 kr.")]
+
+
+def test_an_unchanged_commitment_stays_unchanged_when_spending_passed_it(ledger, fredericia):
+    cy = ledger.cy
+    factories.commitment(cy, by=ledger.secretariat, municipality=fredericia, amount=Decimal("45000.00"))
+    init = next(iter(ledger.initiatives.values()))
+    factories.entry(cy, init, by=ledger.secretariat, municipality=fredericia, amount=Decimal("10000.00"))
+    rows = exported_rows(cy)
+    plan = plan_carryover_sheet(rows, cy)
+    assert plan.counts["unchanged"] == 1 and plan.problems == [] and plan.actions == []
+    number = give(rows, "Fredericia", 44000)  # a change is checked against the unspent 40.000,00 kr.
+    plan = plan_carryover_sheet(rows, cy)
+    assert [(p.cell, p.message) for p in plan.problems] == [
+        (f"E{number}", "Beløbet kan højst være det uforbrugte beløb, 40.000,00 kr.")]
