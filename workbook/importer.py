@@ -19,18 +19,28 @@ A file that changes nothing is not an error: "Intet at indlæse: filen svarer ti
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import ClusterYear, EntryKind, ImportBatch
-from accounts.services import cluster_year_lock
+from accounts.services import EntryRowsRefused, cluster_year_lock
 from users.access import require_permission
 from workbook import layout as L
 from workbook.cells import amount_value, date_value, is_empty
-from workbook.entries_sheet import EntriesPlan, Lookups, SheetRows, plan_entries, read_entries
+from workbook.entries_sheet import (
+    FIELD_COLUMN,
+    EntriesPlan,
+    Lookups,
+    SheetRows,
+    cell_of,
+    plan_entries,
+    read_entries,
+)
 from workbook.plan import COUNT_KEYS, SheetPlan
 from workbook.safety import ImportRefused, Problem, check_file, file_problem, open_workbook, sha256_of
 from workbook.selectors import ledger_fingerprint
@@ -222,11 +232,23 @@ def commit_file(*, cluster_year: ClusterYear, data: bytes, filename: str, user, 
         batch.full_clean()
         batch.save()
         result.batch = batch
-        result.entries = plan.entries.apply(user, batch)
-        for sheet in plan.sheets[1:]:
-            for action in sheet.actions:
-                action.apply(user)
+        try:
+            result.entries = plan.entries.apply(user, batch)
+            for sheet in plan.sheets[1:]:
+                for action in sheet.actions:
+                    action.apply(user)
+        except EntryRowsRefused as exc:  # the accounts said no after all: nothing stays booked
+            raise ImportRefused([Problem(L.SHEET_ENTRIES, cell_of(FIELD_COLUMN.get(p.field), p.row_number)
+                                         if p.row_number else "", p.message) for p in exc.problems]) from exc
+        except ValidationError as exc:
+            raise ImportRefused([_located(message) for message in exc.messages]) from exc
         return result
+
+
+def _located(message: str) -> Problem:
+    """A service's refusal as a problem; «Ark!C7: …» (as the sheet planners word it) names its cell."""
+    match = re.match(r"^([^!:]+)!([A-Z]+\d+): (.*)$", message, re.DOTALL)
+    return Problem(match.group(1), match.group(2), match.group(3)) if match else Problem("", "", message)
 
 
 def import_workbook(*, cluster_year: ClusterYear, fileobj, filename: str, size: int, user, dry_run: bool = False,
