@@ -281,3 +281,36 @@ def test_the_history_of_a_closed_year_is_danish(world):  # noqa: F811
     assert f"Årsafsluttet: – → {local:%d.%m.%Y %H:%M}" in text
     assert local.utcoffset()  # Europe/Copenhagen is never UTC: the time shown is not the stored UTC time
     assert "#" not in text.split("Historik", 1)[1]
+
+
+def test_every_model_and_field_of_the_portal_has_a_danish_name():
+    """The admin's columns and forms, and the history's field names, come from these verbose names."""
+    missing = []
+    for model in apps.get_models():
+        if model._meta.app_label not in PORTAL_APPS or model.__name__.startswith("Historical"):
+            continue
+        for option in ("verbose_name", "verbose_name_plural"):
+            if option not in model._meta.original_attrs:
+                missing.append(f"{model.__name__}.Meta.{option}")
+        for field in model._meta.concrete_fields:
+            if field.name != "id" and field._verbose_name is None:
+                missing.append(f"{model.__name__}.{field.name}")
+    assert not missing, missing
+
+
+@pytest.mark.django_db
+def test_the_admin_forms_write_years_without_a_separator(world):  # noqa: F811
+    """An editable admin form's year input reads 2022 (the number inputs are not localised)."""
+    from accounts.models import InitiativeArea
+    from geography.models import Membership
+
+    client = Client()
+    client.force_login(world.users["admin"])
+    checked = 0
+    for obj in (InitiativeArea.objects.first(), Membership.objects.first(), world.evaluation_a):
+        info = (obj._meta.app_label, obj._meta.model_name)
+        html = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).content.decode()
+        values = re.findall(r'<input[^>]*name="year"[^>]*value="([^"]*)"', html)
+        assert values == [str(obj.year)], (info, values)
+        checked += 1
+    assert checked == 3
