@@ -2,8 +2,8 @@
 
 Logs in, books entries (one with a decimal comma), sees the cluster-year page
 change, downloads the blank template and the filled export (opened with
-openpyxl), uploads a template with errors and sees the list of problems, then
-uploads the corrected file. All data is synthetic.
+openpyxl), uploads a template with errors and sees the list of problems in the
+preview, then uploads the corrected file, sees its preview and presses «Indlæs». All data is synthetic.
 """
 import re
 from decimal import Decimal
@@ -147,7 +147,7 @@ def test_secretariat_books_entries_and_round_trips_the_excel_template(page, logi
         # Reported at the end, so that the rest of the journey is still checked.
         seen_wrong.append("Indlæsningssiden viser året med tusindtalsskilletegn («2.022»)")
     text = problems.inner_text()
-    assert "Intet er gemt" in text
+    assert "Intet gemmes" in text and page.locator("button:has-text('Indlæs')").count() == 0
     assert re.search(r"Regnskab\s+H3", text), text  # the amount cell of the second data row
     assert re.search(r"Regnskab\s+D4", text), text  # the party cell of the third data row
     assert Entry.objects.filter(cluster_year=cy).count() == entries_before
@@ -158,10 +158,16 @@ def test_secretariat_books_entries_and_round_trips_the_excel_template(page, logi
     bad_party["party"] = "Samsø"
     fixed = tmp_path / "udfyldt-rettet.xlsx"
     _fill(blank, fixed, [good, bad_amount, bad_party])
-    page.set_input_files("input[type=file]", str(fixed))
-    page.click("form button[type=submit]:has-text('Indlæs')")
+    page.goto(f"/regnskab/{cy.pk}/")
+    page.set_input_files("#workbook-file", str(fixed))
+    page.click("form.workbook-upload button[type=submit]")
     page.wait_for_load_state()
-    assert "er indlæst: 3 rækker" in page.locator("ul.messages").inner_text()
+    # The preview first: three new rows, nothing saved yet; then «Indlæs» books them.
+    assert page.locator("#preview-counts tr[data-sheet=Regnskab] td[data-count=new]").inner_text() == "3"
+    assert Entry.objects.filter(cluster_year=cy).count() == entries_before
+    page.click("#import-commit button[type=submit]:has-text('Indlæs')")
+    page.wait_for_load_state()
+    assert "er indlæst (Regnskab: 3 nye" in page.locator("ul.messages").inner_text()
     shot("import-gemt")
     assert Entry.objects.filter(cluster_year=cy).count() == entries_before + 3
     page.goto(f"/regnskab/{cy.pk}/")
