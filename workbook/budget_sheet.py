@@ -87,8 +87,6 @@ class _Reader:
             if area_text and area_key != read_label(initiative.area.name)[1]:
                 problem("area", f"Indsatsen «{initiative.name}» hører til området «{initiative.area.name}», "
                                 f"ikke «{area_text}».")
-            if not initiative.runs_in(cy.year):
-                problem("initiative", f"Indsatsen «{initiative.name}» kører ikke i {cy.year}.")
         else:
             self._new_initiative(problem, row_number, name, name_key, area_text, area_key)
 
@@ -180,10 +178,17 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
     changes: list[Action] = []
 
     def refuse(row: BudgetRow) -> bool:
+        """Whether the change of the row is refused: by the status, or an initiative not running in the year
+        (a line as recorded reads back unchanged either way)."""
         if refusal:
             plan.error(Problem(L.SHEET_BUDGET, cell(L.BUDGET_COLUMNS, "amount", row.row_number),
                                f"{refusal} Budgetlinjen «{row.label}» kan ikke ændres."))
-        return bool(refusal)
+            return True
+        if row.initiative is not None and not row.initiative.runs_in(cluster_year.year):
+            plan.error(Problem(L.SHEET_BUDGET, cell(L.BUDGET_COLUMNS, "initiative", row.row_number),
+                               f"Indsatsen «{row.name}» kører ikke i {cluster_year.year}; dens budget kan ikke ændres."))
+            return True
+        return False
 
     for row_number, values in rows:
         values = (tuple(values) + (None,) * len(L.BUDGET_COLUMNS))[:len(L.BUDGET_COLUMNS)]

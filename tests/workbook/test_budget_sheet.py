@@ -181,3 +181,18 @@ def test_planning_runs_a_fixed_number_of_queries_whatever_the_rows(ledger):
                                   for n in range(len(rows) // 10)], cy)
         used.append(len(queries))
     assert used[0] == used[1], used
+
+
+def test_an_initiative_that_no_longer_runs_reads_back_unchanged_but_takes_no_change(ledger):
+    cy = ledger.cy
+    akut = ledger.initiatives["Syntetisk akutteam"]
+    # Its years moved since the budget was set (the service refuses such a move for this year, so the
+    # state is made directly): the export still lists it, with its budget lines.
+    Initiative.objects.filter(pk=akut.pk).update(first_year=2020, last_year=2021)
+    rows = exported_rows(cy)
+    assert plan_budget_sheet(rows, cy, remove_missing=True).problems == []
+    number = next(n for n, v in rows if v[0] == "Syntetisk akutteam" and v[3] == "Billund")
+    find(rows, "Syntetisk akutteam", "Billund")[4] = 1
+    plan = plan_budget_sheet(rows, cy, remove_missing=True)
+    assert [(p.cell, p.message) for p in plan.problems] == [
+        (f"A{number}", "Indsatsen «Syntetisk akutteam» kører ikke i 2022; dens budget kan ikke ændres.")]
