@@ -127,6 +127,19 @@ def import_body(world) -> dict:
     return {"file": SimpleUploadedFile("syntetisk-matrix.xlsx", world.extra["import_bytes"])}
 
 
+def with_pending_upload(world) -> None:
+    """An upload of cluster A's secretariat waiting for «Indlæs» (its preview seen)."""
+    from workbook.importer import preview_file
+    from workbook.pending import pending_store
+
+    data = import_body(world)["file"].read()
+    user = world.users["secretariat_a"]
+    plan = preview_file(cluster_year=world.cy_a, data=data, filename="syntetisk-matrix.xlsx", user=user)
+    world.extra["pending"] = pending_store(cluster_year=world.cy_a, user=user, data=data,
+                                           filename="syntetisk-matrix.xlsx", fingerprint=plan.fingerprint,
+                                           reverse_removed=False)
+
+
 def everyone(texts: Callable) -> dict:
     """The same hidden texts for every role."""
     return dict.fromkeys(ROLES, texts)
@@ -416,6 +429,13 @@ RULES: dict[str, Rule] = {
         # The upload page is shown to everyone who sees the accounts (with the reason when they may not
         # import, and the list of earlier imports); only the secretariat and administrators import.
         kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_WRITE, post_data=import_body,
+    ),
+    "workbook:import_preview": Rule(
+        # The preview of an upload kept for «Indlæs»: only its uploader (cluster A's secretariat) sees and books
+        # it; an administrator is sent back to the upload page (not theirs), the others as for the accounts.
+        prepare=with_pending_upload, kwargs=lambda w: {"pk": w.cy_a.pk, "upload_pk": w.extra["pending"].pk},
+        get=per_role(LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, ACCEPTED),
+        post=per_role(LOGIN, WRITE, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, ACCEPTED),
     ),
     "workbook:import_detail": Rule(kwargs=lambda w: {"pk": w.batch_a.pk}, get=CLUSTER_READ, post=CLUSTER_READ_POST),
     "workbook:import_reverse": Rule(kwargs=lambda w: {"pk": w.batch_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE),
