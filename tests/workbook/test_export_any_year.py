@@ -48,7 +48,7 @@ def test_the_2023_export_has_2023_dates_areas_parties_and_the_carried_over_money
     wb = load_workbook(io.BytesIO(export_bytes(cy)))
     guide = " ".join(str(c.value) for c in wb[L.SHEET_GUIDE]["A"] if c.value)
     assert "Lillebælt-klyngen (Region Syddanmark) 2023" in guide
-    assert "Datoen skal ligge i 2023 (01.01.2023-31.12.2023)" in guide and "ligge i 2022" not in guide
+    assert "Datoen skal ligge i 2023 (01.01.2023–31.12.2023)" in guide and "ligge i 2022" not in guide
     assert "Uforbrugte bidrag for 2023 kan videreføres til 2024" in guide
     assert "Videreført fra 2022: 20.000,00 kr." in guide
     areas_2023 = list(InitiativeArea.objects.filter(year=2023).values_list("name", flat=True))
