@@ -74,7 +74,8 @@ def year_close(request, pk: int):
     if request.method == "POST":
         if refusal:
             raise PermissionDenied(refusal)
-        reason = form.data.get("reason", "") if form is not None else ""
+        # Through the form's cleaning (a NUL byte or an over-long reason is its Danish error, not a 500).
+        reason = form.cleaned_data["reason"] if form is not None and form.is_valid() else ""
         try:
             next_year = services.year_close(cluster_year=cluster_year, by=request.user, reason=reason)
         except ValidationError as exc:
