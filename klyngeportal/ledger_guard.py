@@ -64,7 +64,10 @@ IMPORT_BATCH = Guard(
     unchanged=("id", "cluster_year_id", "filename", "sha256", "rows", "total", "imported_by_id", "imported_at"),
 )
 COMMENT = Guard("review_comment", "Kommentarer i gennemgangen kan ikke ændres eller slettes.")
-GUARDS = {g.table: g for g in (ENTRY, STATUS_CHANGE, IMPORT_BATCH, COMMENT)}
+BUDGET_REVISION = Guard(
+    "accounts_budgetrevision", "Budgetrevisioner er budgettets historik og kan ikke ændres eller slettes.",
+)
+GUARDS = {g.table: g for g in (ENTRY, STATUS_CHANGE, IMPORT_BATCH, COMMENT, BUDGET_REVISION)}
 
 
 def _pg_function(guard: Guard) -> str:
