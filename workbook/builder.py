@@ -154,7 +154,15 @@ def _budget(sheet: Sheet, data: TemplateData):
 
 
 ENTRY_STYLES = {"booking_date": "input_date", "account_code": "input_text", "amount": "input_money",
-                "portal_ref": "locked"}
+                "portal_ref": "portal_ref"}
+# Portal-nr. cannot be typed: a custom validation that no typed value passes. Sorting, filtering and deleting
+# rows move or drop the reference with its row, which is what the import reads; a number copied to another
+# row, or one of another cluster-year, is refused by the import at its cell.
+PORTAL_REF_VALIDATION = {
+    "validate": "custom", "value": "=FALSE", "ignore_blank": True,
+    "error_title": "Portal-nr. sættes af portalen",
+    "error_message": "Portal-nr. kan ikke skrives. Lad feltet være tomt i nye rækker; portalen sætter det.",
+}
 
 
 def _entries(sheet: Sheet, data: TemplateData, blank: bool) -> int:
@@ -177,6 +185,7 @@ def _entries(sheet: Sheet, data: TemplateData, blank: bool) -> int:
         "error_title": "Ugyldigt beløb",
         "error_message": "Beløbet skal være et positivt tal (indtægter angives med Art).",
     })
+    ws.data_validation(first, col["portal_ref"], LAST_ROW, col["portal_ref"], PORTAL_REF_VALIDATION)
     sheet.append([(h, "header") for h in L.ENTRY_HEADERS])
     count = 0
     if not blank and data.cluster_year is not None:
@@ -193,7 +202,7 @@ def _entry_values(sheet: Sheet, data: TemplateData) -> int:
     """The entries, one row each: the hot loop of the export, so each column's write is chosen once.
 
     Columns by position (layout.ENTRY_COLUMNS): 0 date, 1-6 and 8-9 text, 7 amount, 10 the entry's id
-    (Portal-nr., a locked whole number). A date is written as what Excel stores for it, its serial day
+    (Portal-nr., a whole number that cannot be typed). A date is written as what Excel stores for it, its serial day
     number in the date format (the same cell as ``write_datetime`` writes), worked out once per distinct date.
     """
     ws, styles = sheet.ws, sheet.styles

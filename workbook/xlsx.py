@@ -33,7 +33,9 @@ STYLES = {
     "input_date": {"locked": False, "num_format": L.DATE_FORMAT},
     "input_money": {"locked": False, "num_format": L.MONEY_FORMAT},
     "money": {"num_format": L.MONEY_FORMAT},
-    "portal_ref": {"num_format": "0", "font_color": "#595959"},  # locked: the entry's id in the portal
+    # The entry's id in the portal. Unlocked, because Excel sorts a protected sheet's rows and deletes them only
+    # when none of their cells is locked; typing is refused by the column's validation instead (builder).
+    "portal_ref": {"locked": False, "num_format": "0", "font_color": "#595959"},
     "formula_money": {"num_format": L.MONEY_FORMAT, "bg_color": FORMULA_FILL, "pattern": 1},
     "total_money": {"num_format": L.MONEY_FORMAT, "bg_color": FORMULA_FILL, "pattern": 1, "bold": True},
 }

@@ -61,6 +61,7 @@ def test_entry_sheet_validation_formats_panes_and_protection(ledger):
     assert validations(ws) == {
         "B2": "Liste_Indsatser", "C2": "Liste_Indsatsomraader", "D2": "Liste_Parter", "F2": "Liste_Art",
         "G2": "Liste_Omkostningstype", "A2": "DATE(2022,1,1)", "H2": "0",
+        "K2": "FALSE",  # Portal-nr.: no typed value passes
     }
     assert all(dv.type == "list" for dv in ws.data_validations.dataValidation if dv.formula1.startswith("Liste"))
     assert all(str(dv.sqref).endswith("1048576") for dv in ws.data_validations.dataValidation)

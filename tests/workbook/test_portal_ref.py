@@ -1,4 +1,8 @@
-"""Regnskab's last column, Portal-nr.: each exported entry's id, locked; empty and locked in new rows."""
+"""Regnskab's last column, Portal-nr.: each exported entry's id; it cannot be typed, yet rows sort and delete.
+
+Excel sorts rows of a protected sheet, and deletes them, only when none of their cells is locked: so no
+data cell of Regnskab is locked, and a validation that no typed value passes guards the reference.
+"""
 import io
 
 import pytest
@@ -12,7 +16,7 @@ from .helpers import export_bytes
 pytestmark = pytest.mark.django_db
 
 
-def test_each_exported_row_carries_its_entry_id_locked(ledger):
+def test_each_exported_row_carries_its_entry_id_that_cannot_be_typed(ledger):
     wb = load_workbook(io.BytesIO(export_bytes(ledger.cy)))
     ws = wb[L.SHEET_ENTRIES]
     ref = L.ENTRY_COL["portal_ref"] + 1
@@ -20,13 +24,17 @@ def test_each_exported_row_carries_its_entry_id_locked(ledger):
     live = list(live_entries(ledger.cy).order_by("booking_date", "id").values_list("id", flat=True))
     got = [ws.cell(row=r, column=ref).value for r in range(L.FIRST_DATA_ROW, L.FIRST_DATA_ROW + len(live))]
     assert got == live and all(isinstance(v, int) for v in got)
-    # Data cells are unlocked, the reference locked; the first spare row's reference is empty and locked.
+    # No data cell is locked, so Excel can sort and delete the rows; the header row is locked.
     first_spare = L.FIRST_DATA_ROW + len(live)
     assert ws.cell(row=first_spare, column=ref).value is None
-    assert ws.cell(row=first_spare, column=ref).protection.locked is True
-    assert ws.cell(row=L.FIRST_DATA_ROW, column=ref).protection.locked is True
-    assert ws.cell(row=L.FIRST_DATA_ROW, column=ref - 1).protection.locked is False
-    assert ws.cell(row=first_spare, column=ref - 1).protection.locked is False
+    for row in (L.FIRST_DATA_ROW, first_spare):
+        assert [ws.cell(row=row, column=c).protection.locked for c in range(1, ref + 1)] == [False] * ref
+    assert ws.cell(row=1, column=ref).protection.locked is True
+    # Typing in the reference column is refused: a custom validation no value passes, with a Danish message.
+    letter = ws.cell(row=1, column=ref).column_letter
+    guards = [dv for dv in ws.data_validations.dataValidation if f"{letter}{L.FIRST_DATA_ROW}" in dv.sqref]
+    assert len(guards) == 1 and guards[0].type == "custom" and guards[0].formula1 == "FALSE"
+    assert guards[0].showErrorMessage and "Portal-nr. kan ikke skrives" in guards[0].error
     # Protection on; sorting, filtering, inserting and deleting rows and formatting columns allowed
     # (openpyxl: True means the action is protected, False that it is allowed).
     p = ws.protection
