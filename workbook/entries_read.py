@@ -14,7 +14,7 @@ from functools import partial
 
 from openpyxl.utils import get_column_letter
 
-from accounts.models import ClusterYear, CostKind, Entry, EntryKind, Initiative
+from accounts.models import ClusterYear, CostKind, Entry, EntryKind, ImportBatch, Initiative
 from accounts.parties import Party, party_key
 from geography.selectors import cluster_municipalities
 from klyngeportal.formats import CENT, NumberProblem
@@ -42,28 +42,38 @@ def entry_key(initiative_id, key, booking_date, kind, amount, account_code, vouc
 
 @dataclass
 class Known:
-    """The cluster-year's entries as the planner compares them; one query."""
+    """The cluster-year's entries as the planner compares them; one query (two with ``sha256``)."""
 
     live: dict[int, tuple] = field(default_factory=dict)  # id -> entry_key, for entries that stand
     dead: set[int] = field(default_factory=set)  # reversed entries and reversals
     by_key: dict[tuple, int] = field(default_factory=dict)  # entry_key -> the first standing entry's id
+    # entry_key -> a standing entry booked by an earlier (not reversed) import of this very file
+    same_file: dict[tuple, int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, cluster_year: ClusterYear) -> Known:
+    def load(cls, cluster_year: ClusterYear, sha256: str | None = None) -> Known:
         known = cls()
         if cluster_year.pk is None:
             return known
-        rows = Entry.objects.filter(cluster_year=cluster_year).values_list("id", "reverses_id", *KEY_FIELDS)
+        batches = set()
+        if sha256:
+            batches = set(ImportBatch.objects.filter(cluster_year=cluster_year, sha256=sha256,
+                                                     reversed_at__isnull=True).values_list("id", flat=True))
+        rows = Entry.objects.filter(cluster_year=cluster_year).values_list(
+            "id", "reverses_id", "import_batch_id", *KEY_FIELDS)
         keys = {}
-        for pk, reverses_id, initiative_id, kind_of_party, mid, rid, *rest in rows.iterator(chunk_size=5000):
+        for pk, reverses_id, batch_id, initiative_id, kind_of_party, mid, rid, *rest in rows.iterator(
+                chunk_size=5000):
             if reverses_id is not None:
                 known.dead.update((pk, reverses_id))
             else:
-                keys[pk] = entry_key(initiative_id, party_key(kind_of_party, mid, rid), *rest)
-        for pk, key in keys.items():
+                keys[pk] = (entry_key(initiative_id, party_key(kind_of_party, mid, rid), *rest), batch_id)
+        for pk, (key, batch_id) in keys.items():
             if pk not in known.dead:
                 known.live[pk] = key
                 known.by_key.setdefault(key, pk)
+                if batch_id in batches:
+                    known.same_file.setdefault(key, pk)
         return known
 
 
@@ -100,7 +110,7 @@ class Lookups:
         return labels
 
     @classmethod
-    def load(cls, cluster_year: ClusterYear) -> Lookups:
+    def load(cls, cluster_year: ClusterYear, sha256: str | None = None) -> Lookups:
         # Every initiative of the cluster by name: whether it runs in the year is the accounts' rule.
         initiatives = {
             label_key(i.name): i for i in Initiative.objects.filter(cluster_id=cluster_year.cluster_id).select_related("area")
@@ -118,7 +128,7 @@ class Lookups:
         kinds["indtaegt"] = EntryKind.INCOME
         cost_kinds = {label_key(label): value for value, label in CostKind.choices}
         cost_kinds.update({label_key(value): value for value in CostKind.values})
-        return cls(cluster_year, initiatives, parties, kinds, cost_kinds, Known.load(cluster_year))
+        return cls(cluster_year, initiatives, parties, kinds, cost_kinds, Known.load(cluster_year, sha256))
 
 
 def _text_and_key(value) -> tuple[str, str]:

@@ -3,7 +3,8 @@
 Row by row, by the row's "Portal-nr." (the id of the entry it was exported from):
 
 - the same content as its entry: unchanged, skipped;
-- no Portal-nr.: a new entry; but equal to a standing entry, or to an earlier row of the file, it is
+- no Portal-nr.: a new entry; equal to an entry booked by an earlier upload of this very file
+  (same sha256, not reversed): unchanged; equal to another standing entry, or to an earlier row of the file,
   a warning ("ser ud til at være bogført allerede"), booked only when the user accepts it;
 - other content than its entry: changed, booked as a reversal of the old entry plus a new one;
 - a Portal-nr. of an entry reversed since (the row was changed by an earlier upload of the same
@@ -143,6 +144,10 @@ def plan_entries(out: SheetRows, lookups: Lookups, *, reverse_removed: bool = Fa
         if number in out.flagged:
             continue
         warning = None
+        if key is not None and key in known.same_file and known.same_file[key] not in claimed:
+            claimed.add(known.same_file[key])  # booked from this very file by an earlier upload of it
+            plan.count("unchanged")
+            continue
         if key is not None and key in known.by_key:
             claimed.add(known.by_key[key])
             warning = "Rækken ser ud til at være bogført allerede (samme indhold som en postering i portalen)."

@@ -162,7 +162,7 @@ def plan_workbook(wb, cluster_year: ClusterYear, *, sha256: str, filename: str, 
     if L.SHEET_ENTRIES not in wb.sheetnames:
         raise file_problem(f"Filen har intet ark med navnet «{L.SHEET_ENTRIES}». Brug skabelonen fra portalen.")
     fingerprint = ledger_fingerprint(cluster_year)
-    lookups = Lookups.load(cluster_year)
+    lookups = Lookups.load(cluster_year, sha256)
     out = read_entries(wb[L.SHEET_ENTRIES], lookups)
     if out.problems and not out.rows:  # the header is wrong: nothing else is worth reading
         raise ImportRefused(out.problems)

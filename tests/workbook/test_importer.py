@@ -10,7 +10,7 @@ from workbook.importer import ImportRefused, amount_value
 from workbook.selectors import live_entries
 
 from .conftest import INITIATIVES, make_initiatives
-from .helpers import counts, entry_fields, export_bytes, fill, for_another_cluster, preview, run_import
+from .helpers import counts, edit, entry_fields, export_bytes, fill, for_another_cluster, preview, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,17 @@ def test_same_file_twice_books_nothing_the_second_time_and_again_after_reversal(
     first = run_import(target, data, ledger.other_secretariat)
     before = counts()
     second = run_import(target, data, ledger.other_secretariat)
-    # Rows without a Portal-nr. equal to booked entries: warnings, dropped unless accepted.
+    # Rows without a Portal-nr., booked by the first upload of this very file: unchanged.
     assert second.nothing_to_import and counts() == before
-    assert second.plan.entries.counts["warnings"] == 7
-    assert all("bogført allerede" in p.message for p in second.plan.warnings)
+    assert second.plan.entries.counts["unchanged"] == 7 and not second.plan.warnings
+    # The same rows in another file (saved again: another sha256) look booked already: warnings.
+    other = run_import(target, data + b"", ledger.other_secretariat, filename="kopi.xlsx")
+    assert other.nothing_to_import  # same bytes, same hash
+    resaved = edit(data, lambda wb: setattr(wb.properties, "title", "Syntetisk kopi"))
+    third = run_import(target, resaved, ledger.other_secretariat)
+    assert third.nothing_to_import and counts() == before
+    assert third.plan.entries.counts["warnings"] == 7
+    assert all("bogført allerede" in p.message for p in third.plan.warnings)
     reversals = services.import_batch_reverse(import_batch=first.batch, by=ledger.other_secretariat)
     assert len(reversals) == 7 and all(r.amount < 0 and r.reverses.import_batch_id == first.batch.pk
                                        for r in reversals)

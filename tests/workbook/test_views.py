@@ -137,7 +137,7 @@ def test_warnings_are_booked_only_when_accepted(ledger, client_for):
     assert 'name="accept" value="Regnskab!A2"' in html and "bogført allerede" in html
     assert ImportBatch.objects.get().entries.count() == 1  # the warned row dropped by default
     _, _, done = book(client, ledger.cy, data, accept=["Regnskab!A2"])
-    # Now S-9 is a warning too (booked by the first upload); only the accepted row is booked.
+    # S-9 was booked by the first upload of this very file: unchanged now; only the accepted row is booked.
     assert ImportBatch.objects.order_by("-id").first().entries.get().voucher == "B-1"
 
 
