@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
 from accounts.services import cluster_year_lock
+from accounts.services.budget import budget_original_snapshot
 from users.access import NOTIFY_SECRETARIAT, NOTIFY_SSU, permission_problem, role_may, users_in_scope
 from users.models import User
 
@@ -94,6 +95,8 @@ def cluster_year_transition(*, cluster_year: ClusterYear, action: str, by: User,
         locked.full_clean()
         locked.save(update_fields=["status"])
         change.save()
+        if action == "submit":
+            budget_original_snapshot(locked)  # the first submission fixes the «Oprindeligt budget»
         transaction.on_commit(lambda: send_transition_mail_safely(change.pk))
     # The caller's object follows the database.
     cluster_year.status = locked.status

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import BigIntegerField, Count, F, Max, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models.functions import Cast, Round, TruncMonth
 
 from accounts.models import (
     BudgetLine,
@@ -26,6 +26,7 @@ from accounts.models import (
     FundingSource,
     Initiative,
     InitiativeArea,
+    OriginalBudgetLine,
     PartyKind,
     signed_amount,
 )
@@ -64,6 +65,28 @@ class MoneyRow:
     group: str = ""
     obj: object = None
     has_allocation: bool = False
+    original: Decimal = ZERO  # the «Oprindeligt budget» (the budget at first submission; before it: the budget)
+    budget_after_today: Decimal = ZERO  # the phased budget of the months after this one (``cluster_year_phasing``)
+
+    @property
+    def revised(self) -> Decimal:
+        """The «Korrigeret budget»: the budget as it stands now."""
+        return self.budget
+
+    @property
+    def revision(self) -> Decimal:
+        """Korrigeret minus oprindeligt budget."""
+        return self.budget - self.original
+
+    @property
+    def forecast(self) -> Decimal:
+        """The «Prognose» of net spend at year end: spend booked so far plus the phased budget still to come."""
+        return self.spend + self.budget_after_today
+
+    @property
+    def forecast_unspent(self) -> Decimal:
+        """Funding paid in minus the forecast: what the forecast leaves unspent at year end."""
+        return self.paid - self.forecast
 
     @property
     def spend(self) -> Decimal:
@@ -109,6 +132,8 @@ class MoneyRow:
         self.expenses += other.expenses
         self.income += other.income
         self.committed += other.committed
+        self.original += other.original
+        self.budget_after_today += other.budget_after_today
         self.has_allocation = self.has_allocation or other.has_allocation
 
 
@@ -164,6 +189,11 @@ class ClusterYearSummary:
     joint_splits: list[JointSplit] = field(default_factory=list)
     largest_entry: Decimal = ZERO  # the largest single amount booked
     entries_outside_year: int = 0  # entries dated before or after the year
+    has_original_budget: bool = False  # the accounts were submitted: «Oprindeligt budget» is fixed
+    # For ``cluster_year_phasing``: the budget lines (id, amount, the rows they count into) and the
+    # net spend per month (1..12; entries dated before the year count in January, after it in December).
+    budget_line_targets: list = field(default_factory=list, repr=False)
+    spend_by_month: list = field(default_factory=lambda: [ZERO] * 12, repr=False)
 
     @property
     def unpaid_funding_lines(self) -> list[FundingLine]:
@@ -235,7 +265,8 @@ def unspent_by_party(cluster_year) -> dict[str, Decimal]:
 def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     """Funding, budget, spend and remaining by source, area, initiative and party; totals and cost kinds.
 
-    Seven queries, independent of the number of entries, budget lines or funding lines.
+    Seven queries, independent of the number of entries, budget lines or funding lines; an eighth for
+    the «Oprindeligt budget» once the accounts have been submitted (before that it is the budget itself).
     """
     cy = cluster_year
     region = cy.cluster.region
@@ -251,13 +282,14 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     areas = list(InitiativeArea.objects.filter(year=cy.year))  # 4
     budgets = list(  # 5
         BudgetLine.objects.filter(cluster_year=cy)
-        .values("initiative_id", "party_kind", "municipality_id", "region_id", "source")
+        .values("id", "initiative_id", "party_kind", "municipality_id", "region_id", "source")
         .annotate(cents=cents_sum("amount"))
         .order_by()
     )
     spend_rows = list(  # 6
         Entry.objects.filter(cluster_year=cy)
-        .values("initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind")
+        .values("initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind",
+                month=TruncMonth("booking_date"))
         .annotate(cents=cents_sum("amount"), largest=Max("amount"), outside=Count("pk", filter=~Q(
             booking_date__gte=datetime.date(cy.year, 1, 1), booking_date__lt=datetime.date(cy.year + 1, 1, 1))))
         .order_by()
@@ -327,17 +359,36 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
             found += [initiative_row, area_rows[initiative_row.obj.area.name]]
         return found
 
+    has_original = cy.original_budget_at is not None
+    line_targets = []
     for row in budgets:
         amount = from_cents(row["cents"])
-        for target in targets(row):
+        found = targets(row)
+        line_targets.append((row["id"], amount, found))
+        for target in found:
             target.budget += amount
+            if not has_original:
+                target.original += amount
+    if has_original:
+        originals = (  # 8, only once the accounts have been submitted
+            OriginalBudgetLine.objects.filter(cluster_year=cy)
+            .values("initiative_id", "party_kind", "municipality_id", "region_id")
+            .annotate(cents=cents_sum("amount"))
+            .order_by()
+        )
+        for row in originals:
+            amount = from_cents(row["cents"])
+            for target in targets(row):
+                target.original += amount
 
     cost_spend = {value: ZERO for value in CostKind.values}
+    spend_by_month = [ZERO] * 12
     for row in spend_rows:
         amount = from_cents(row["cents"])
         for target in targets(row):
             target.add_entries(row["kind"], amount)
         cost_spend[row["cost_kind"]] += signed_amount(row["kind"], amount)
+        spend_by_month[_month_index(row["month"], cy.year)] += signed_amount(row["kind"], amount)
 
     for c in commitments:
         party_row(_row_party_key(c)).committed += c["amount"]
@@ -363,4 +414,18 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         joint_splits=[JointSplit(line=line, split_paid=split_paid) for line in joint_lines],
         largest_entry=max((row["largest"] for row in spend_rows), default=ZERO),
         entries_outside_year=sum(row["outside"] for row in spend_rows),
+        has_original_budget=has_original,
+        budget_line_targets=line_targets,
+        spend_by_month=spend_by_month,
     )
+
+
+def _month_index(month, year: int) -> int:
+    """0..11 for a month of the year; a date before the year counts in January, after it in December."""
+    if isinstance(month, datetime.datetime):
+        month = month.date()
+    if month.year < year:
+        return 0
+    if month.year > year:
+        return 11
+    return month.month - 1
