@@ -71,3 +71,67 @@ def budget_vs_spend_svg(rows, *, title: str = "Budget og forbrug pr. indsatsomr�
     parts.append(f'<line x1="{label_w}" y1="{top + legend_h - 4}" x2="{label_w}" y2="{height}" stroke="#5b6775"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text part above is escaped
+
+
+def cumulative_svg(month_names, budget, spend, *, months_passed: int = 12,
+                   title: str = "Budget og forbrug over året, akkumuleret") -> SafeString:
+    """Two cumulative lines over the twelve months: the phased budget and the net spend booked.
+
+    ``budget`` and ``spend`` are the cumulative amounts per month (12 each); spend is drawn up to
+    ``months_passed`` (the months to come have no spend yet). Every text at TEXT_SIZE or larger.
+    """
+    budget, spend = list(budget), list(spend)
+    width, left, right, top, bottom = 860, 130, 30, 58, 40
+    plot_w, plot_h = width - left - right, 260
+    height = top + plot_h + bottom
+    largest = max([Decimal(0), *budget, *spend])
+    smallest = min([Decimal(0), *spend])
+    span = (largest - smallest) or Decimal(1)
+    step = Decimal(plot_w) / 11
+
+    def x(index: int) -> int:
+        return left + int((step * index).to_integral_value())
+
+    def y(value: Decimal) -> int:
+        return top + plot_h - int(((value - smallest) / span * plot_h).to_integral_value())
+
+    def points(values) -> str:
+        return " ".join(f"{x(i)},{y(v)}" for i, v in enumerate(values))
+
+    shown = spend[:max(months_passed, 0)]
+    over = bool(shown) and shown[-1] > budget[len(shown) - 1]
+    spend_colour = OVER_COLOUR if over else SPEND_COLOUR
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart cumulative" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="cumulative-title">',
+        f'<title id="cumulative-title">{escape(title)}</title>',
+        f'<text x="0" y="16" font-size="{TITLE_SIZE}" font-weight="700" fill="#1d2733">{escape(title)}</text>',
+        f'<rect x="{left}" y="28" width="12" height="12" fill="{BUDGET_COLOUR}"/>'
+        f'<text x="{left + 18}" y="39" font-size="{TEXT_SIZE}">Budget (periodiseret)</text>'
+        f'<rect x="{left + 200}" y="28" width="12" height="12" fill="{spend_colour}"/>'
+        f'<text x="{left + 218}" y="39" font-size="{TEXT_SIZE}">Forbrug (netto) bogført</text>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#5b6775"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#5b6775"/>',
+    ]
+    for value in (smallest, (smallest + largest) / 2, largest):
+        parts.append(f'<text x="{left - 8}" y="{y(value) + 5}" font-size="{TEXT_SIZE}" text-anchor="end">'
+                     f'{format_kr(value)}</text>')
+    for index, name in enumerate(month_names):
+        parts.append(f'<text x="{x(index)}" y="{top + plot_h + 24}" font-size="{TEXT_SIZE}" '
+                     f'text-anchor="middle">{escape(name)}</text>')
+    parts.append(f'<polyline class="line-budget" fill="none" stroke="{BUDGET_COLOUR}" stroke-width="4" '
+                 f'points="{points(budget)}"/>')
+    if shown:
+        parts.append(f'<polyline class="line-spend" fill="none" stroke="{spend_colour}" stroke-width="3" '
+                     f'points="{points(shown)}"/>')
+    for index, name in enumerate(month_names):
+        tip = f"{name}: budget {format_kr(budget[index])}"
+        if index < len(shown):
+            tip += f", forbrug {format_kr(shown[index])}"
+        parts.append(f'<circle cx="{x(index)}" cy="{y(budget[index])}" r="4" fill="{BUDGET_COLOUR}">'
+                     f'<title>{escape(tip)}</title></circle>')
+        if index < len(shown):
+            parts.append(f'<circle cx="{x(index)}" cy="{y(shown[index])}" r="4" fill="{spend_colour}">'
+                         f'<title>{escape(tip)}</title></circle>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text part above is escaped

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from accounts.views.phasing import budget_phasing
 from klyngeportal import converters  # noqa: F401 - registers <year:...>, a year with a cluster map
 
 app_name = "accounts"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/budget/", views.budget_list, name="budget_list"),
     path("<int:pk>/budget/ny/", views.budget_create, name="budget_create"),
     path("<int:pk>/budget/<int:line_pk>/", views.budget_edit, name="budget_edit"),
+    path("<int:pk>/budget/<int:line_pk>/periodisering/", budget_phasing, name="budget_phasing"),
     path("<int:pk>/viderefoersel/", views.carryover, name="carryover"),
     path("<int:pk>/afslut/", views.year_close, name="year_close"),
     path("<int:pk>/genaabn/", views.year_reopen, name="year_reopen"),

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import forms, selectors, services
 from accounts import history as timeline
-from accounts.charts import budget_vs_spend_svg
+from accounts.charts import budget_vs_spend_svg, cumulative_svg
 from accounts.models import ClusterYear, ReviewStatus
+from accounts.selectors.phasing import cluster_year_phasing
 from accounts.selectors.warnings import cluster_year_warnings
 from accounts.services.budget_control import budget_control_set
 from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
@@ -78,12 +79,15 @@ def cluster_year_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied("Budgetkontrollen kan kun ændres, mens regnskabet er en kladde.")
     summary = selectors.cluster_year_summary(cluster_year)
+    phasing = cluster_year_phasing(summary)  # +1 query: the budget lines' stored months
     sibling_years = list(
         ClusterYear.objects.filter(cluster_id=cluster_year.cluster_id).order_by("year").values_list("year", "pk")
     )
     return render(request, "accounts/cluster_year_detail.html", page_context(
         request, cluster_year, summary=summary, chart=budget_vs_spend_svg(summary.by_area),
-        sibling_years=sibling_years, control_form=control_form,
+        sibling_years=sibling_years, control_form=control_form, phasing=phasing,
+        cumulative_chart=cumulative_svg(phasing.month_names, phasing.cumulative_budget, phasing.cumulative_spend,
+                                        months_passed=phasing.months_passed),
         warnings=cluster_year_warnings(cluster_year, summary),
     ))
 

@@ -9,9 +9,9 @@ from accounts import services
 from accounts.models import Initiative
 from geography.selectors import cluster_municipalities
 
-# Pinned: session + user, the cluster-year, the summary's seven aggregate queries, the sibling years,
-# and the review and Excel panels.
-DETAIL_QUERIES = 16
+# Pinned: session + user, the cluster-year, the summary's seven aggregate queries, the budget lines' stored
+# months (phasing and forecast, accounts.selectors.phasing), the sibling years, and the review and Excel panels.
+DETAIL_QUERIES = 17
 # Pinned: session + user (+ the SSU member's region in the page header), the cluster-year, the cluster's
 # memberships (party choices), the filter's areas and initiatives, the page count and the page itself.
 LIST_QUERIES = 9
