@@ -249,10 +249,45 @@ class BudgetLineForm(PartyForm):
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, cluster_year=cluster_year, members=members, **kwargs)
         self.fields["initiative"].queryset = initiatives_running(cluster_year)
+        if cluster_year.original_budget_at is not None:
+            add_reason(self, required=True)
 
 
 class AmountForm(forms.Form):
     amount = DanishMoneyField(label="Budget", min_value=Decimal("0.00"), error_messages={"required": "Angiv beløbet."})
+
+
+REASON_REQUIRED = "Skriv en begrundelse: efter indsendelsen er hver ændring af budgettet en revision."
+
+
+def add_reason(form, *, required: bool) -> None:
+    """The budget forms' «Begrundelse»: asked for once the original budget is fixed (after submission)."""
+    form.fields["reason"] = forms.CharField(
+        label="Begrundelse for revisionen", required=required, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": REASON_REQUIRED},
+        help_text="Gemmes med revisionen: hvem, hvornår, hvorfor, før → efter.",
+    )
+
+
+class BudgetMonthsForm(forms.Form):
+    """A budget line spread over the months (``per`` = "month": twelve fields, "quarter": four)."""
+
+    MONTH_LABELS = ("Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August", "September",
+                    "Oktober", "November", "December")
+
+    def __init__(self, *args, per: str = "month", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.per = "quarter" if per == "quarter" else "month"
+        labels = [f"{n}. kvartal" for n in range(1, 5)] if self.per == "quarter" else self.MONTH_LABELS
+        for number, label in enumerate(labels, start=1):
+            self.fields[f"p{number}"] = DanishMoneyField(
+                label=label, min_value=Decimal("0.00"), help_text="", error_messages={"required": "Angiv beløbet."},
+            )
+
+    def amounts(self) -> dict[int, Decimal]:
+        """{1..12: amount} or {1..4: amount} as typed."""
+        count = 4 if self.per == "quarter" else 12
+        return {n: self.cleaned_data[f"p{n}"] for n in range(1, count + 1)}
 
 
 class FundingLineForm(PartyForm):

@@ -132,7 +132,8 @@ def budget_create(request, pk: int):
     done = form_flow(
         request, form,
         lambda data: services.budget_line_set(cluster_year=cluster_year, by=request.user, initiative=data["initiative"],
-                                              source=data["source"], **form.party_kwargs(), amount=data["amount"]),
+                                              source=data["source"], **form.party_kwargs(), amount=data["amount"],
+                                              reason=data.get("reason", "")),
         success="Budgetlinjen er gemt.", then=detail_url(cluster_year, "budget"),
     )
     return done or render(request, "accounts/budget_line_form.html", page_context(request, cluster_year, form=form))
@@ -144,8 +145,11 @@ def budget_edit(request, pk: int, line_pk: int):
     line = get_object_or_404(BudgetLine.objects.select_related("initiative", "municipality", "region"),
                              pk=line_pk, cluster_year=cluster_year)
     form = forms.AmountForm(request.POST or None, initial={"amount": line.amount})
+    if cluster_year.original_budget_at is not None:
+        forms.add_reason(form, required=True)  # after submission every change is a revision
     done = form_flow(
-        request, form, lambda data: services.budget_line_update(line=line, by=request.user, amount=data["amount"]),
+        request, form, lambda data: services.budget_line_update(line=line, by=request.user, amount=data["amount"],
+                                                                reason=data.get("reason", "")),
         success="Budgetlinjen er gemt.", then=detail_url(cluster_year, "budget"),
     )
     return done or render(request, "accounts/budget_line_form.html",
