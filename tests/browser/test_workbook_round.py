@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from accounts.models import BudgetLine, CarryOverCommitment, Entry, ImportBatch
 from klyngeportal.formats import format_kr
 from tests import factories
+from tests.browser.test_accessibility import AXE, HEADING_PROBLEMS, UNLABELLED, axe_violations
 from tests.workbook.conftest import ledger, lillebaelt, sydvest  # noqa: F401 - the workbook tests' accounts
 from tests.workbook.test_round import the_round
 
@@ -40,6 +41,7 @@ def upload(page, cluster_year, path: Path) -> None:
 def test_the_secretariat_round_trips_its_running_copy(page, login, shot, ledger, tmp_path):  # noqa: F811
     factories.funding_line(ledger.cy, by=ledger.secretariat, source="local", municipality=ledger.billund,
                            paid=Decimal("100000.00"), text="Syntetisk indbetaling")
+    page.context.add_init_script(path=str(AXE))  # axe-core in every page, as the accessibility walk does
     login(ledger.secretariat.username)
     page.goto(f"/regnskab/{ledger.cy.pk}/")
     budget_before, spend_before = figure(page, "budget"), figure(page, "spend")
@@ -67,6 +69,7 @@ def test_the_secretariat_round_trips_its_running_copy(page, login, shot, ledger,
     assert page.locator("#totals-initiative").is_visible() and page.locator("#totals-party").is_visible()
     assert Entry.objects.count() == entries_before, "the preview books nothing"
     shot("forhaandsvisning")
+    assert not axe_violations(page) and not page.evaluate(HEADING_PROBLEMS) and not page.evaluate(UNLABELLED)
 
     page.click("#import-commit button[type=submit]:has-text('Indlæs')")
     page.wait_for_load_state()
