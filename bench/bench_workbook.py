@@ -1,37 +1,39 @@
-"""Benchmark of the Excel template: export and import of one cluster-year with N entries,
-each beside what openpyxl alone costs for the same rows, measured in the same run.
+"""Benchmark of the workbook as the running copy (issues 11 and 12): export, preview and commit of one
+cluster-year with N entries, each beside what openpyxl alone costs for the same file, in the same run.
 
-    .venv/bin/python bench/bench_workbook.py [--entries 20000] [--rounds 3] [--use-configured-db] [--no-trace]
+    .venv/bin/python bench/bench_workbook.py [--entries 20000] [--rounds 3] [--changes 100]
+        [--use-configured-db] [--no-trace] [--markdown FILE]
 
-All data here is SYNTHETIC: initiatives, texts and vouchers say "Syntetisk BENCH";
-the amounts are random. By default the run builds its own throwaway SQLite
-database in a temporary folder (migrate + load_reference) and deletes it
-afterwards; with --use-configured-db it uses the configured database
-(DATABASE_URL) inside one transaction that is rolled back at the end, so
-nothing stays behind.
+All data here is SYNTHETIC: initiatives, texts and vouchers say "Syntetisk BENCH"; the amounts are
+random. By default the run builds its own throwaway SQLite database in a temporary folder (migrate +
+load_reference) and deletes it afterwards; with --use-configured-db it uses the configured database
+(DATABASE_URL) inside one transaction that is rolled back at the end, so nothing stays behind.
 
 Each round measures, back to back, so that other work on the machine falls on all alike:
-- (a) export: `workbook.builder.build_for` (XlsxWriter), as the pages use it;
-- (b) the export floor: openpyxl alone, write-only mode, writing the same entry rows
-  (the values of Regnskab, fetched beforehand) as plain values into one sheet;
-- (c) import: `workbook.importer.import_workbook` of the exported file into another
-  cluster-year, every row checked and saved (ImportBatch + bulk insert), then rolled back;
-- (d) the import floor: openpyxl alone, read-only mode, reading the exported file's
-  Regnskab sheet, values only.
-Figures are the median over the rounds, wall-clock and CPU time of this process; the
-ratios are export / (b) and import / (d). Peak memory is the process's peak resident
-set during each step (Linux: VmHWM, reset before the step through /proc/self/clear_refs;
-elsewhere the process's peak so far), Python and Django included. With tracing (the
-default) one more pass of export and of a dry-run import runs under tracemalloc for the
-Python peak (its times are not the figures). The import goes into Sydvestjysk Klynge 2022
-(initiatives of the same names; Billund, Vejen and Region Syddanmark take part in both
-clusters), and the entries are compared field by field. Targets (issue 11): export <= 0.5x
-its floor, import <= 2x its floor, peak <= 250 MB. The last line printed is a JSON object.
+- export: ``workbook.builder.build_for`` (XlsxWriter), as the pages use it, beside
+  the export floor: openpyxl alone, write-only, the same entry rows as plain values;
+- preview of the unchanged export into its own cluster-year (every row unchanged by its Portal-nr.),
+  beside the read floor: openpyxl alone, read-only, values only, the same file's Regnskab;
+- preview of the export with ``--changes`` rows' amounts raised by 1,00 kr. (the edit, with openpyxl,
+  is made once and not timed), beside the read floor of that file;
+- commit ("Indlæs") of the changed file, inside a savepoint rolled back after measuring; after each
+  commit the bench checks that it booked exactly ``changes`` reversals and ``changes`` new entries.
+A preview is what the upload does before the page is drawn: ``read_upload`` (the file's checks),
+``preview_file`` (every sheet planned against the ledger) and ``preview_totals`` (before → after).
+A commit is ``commit_file``: re-planned under the cluster-year's lock, then booked.
+
+Figures are the median over the rounds, wall-clock and CPU time of this process; the ratios are
+step / its floor. Peak memory is the process's peak resident set during each step (Linux: VmHWM,
+reset before the step), Python and Django included. With tracing (the default) one more pass of the
+export and of the unchanged preview runs under tracemalloc for the Python peak (its times are not the
+figures). Targets: export <= 0.5x its floor (issue 11); unchanged preview <= 1.5x its floor (issue
+12); every step's peak <= 250 MB. The last line printed is a JSON object.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import random
@@ -40,7 +42,6 @@ import shutil
 import sys
 import tempfile
 import time
-import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,59 +49,26 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.workbook_files import (  # noqa: E402
+    CHANGE,
+    change_amounts,
+    floor_read,
+    floor_write,
+    measure,
+    median,
+)
+
 YEAR = 2022
 SOURCE = (1083, "Lillebælt-klyngen")
-TARGET = (1083, "Sydvestjysk Klynge")
 INITIATIVES = 12
+TARGETS = {"export_ratio": 0.5, "preview_unchanged_ratio": 1.5, "peak_mb": 250}
+# step -> its floor, in the order of a round
+STEPS = (("export", "floor_export"), ("preview_unchanged", "floor_unchanged"),
+         ("preview_changed", "floor_changed"), ("commit_changed", "floor_changed"))
 
 
 def mb(n: float) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
-
-
-def reset_peak() -> bool:
-    """Reset the process's peak resident set (Linux 4.0+); False where that is not possible."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def peak_rss_bytes() -> int:
-    """The process's peak resident set since the last reset_peak (or since it started)."""
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def measure(fn, *, trace: bool = False) -> tuple:
-    """(value, figures): wall and CPU seconds, peak RSS of the step, and tracemalloc's peak when traced."""
-    reset_peak()
-    if trace:
-        tracemalloc.start()
-    started, cpu_started = time.perf_counter(), time.process_time()
-    try:
-        value = fn()
-    finally:
-        figures = {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu_started,
-                   "peak_rss_bytes": peak_rss_bytes()}
-        if trace:
-            figures["peak_python_bytes"] = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-    return value, figures
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class Rollback(Exception):
@@ -108,37 +76,31 @@ class Rollback(Exception):
 
 
 def synthetic_data(n: int):
-    """Two cluster-years: the source with n synthetic entries, the target empty, same initiative names."""
+    """One cluster-year with n synthetic entries (three parties, twelve initiatives)."""
     from accounts import services
     from accounts.models import ClusterYear, Entry, InitiativeArea
     from geography.models import Cluster, Municipality
     from users.models import Role, User
 
-    source_cluster = Cluster.objects.select_related("region").get(region__code=SOURCE[0], name=SOURCE[1])
-    target_cluster = Cluster.objects.select_related("region").get(region__code=TARGET[0], name=TARGET[1])
-    for cluster in (source_cluster, target_cluster):
-        existing = ClusterYear.objects.filter(cluster=cluster, year=YEAR).first()
-        if existing and Entry.objects.filter(cluster_year=existing).exists():
-            raise SystemExit(f"{existing} har allerede posteringer; kør uden --use-configured-db.")
+    cluster = Cluster.objects.select_related("region").get(region__code=SOURCE[0], name=SOURCE[1])
+    existing = ClusterYear.objects.filter(cluster=cluster, year=YEAR).first()
+    if existing and Entry.objects.filter(cluster_year=existing).exists():
+        raise SystemExit(f"{existing} har allerede posteringer; kør uden --use-configured-db.")
     admin = User.objects.create_user(username=f"bench_workbook_{os.getpid()}", role=Role.ADMIN,
                                      is_staff=True, is_superuser=True)
     areas = list(InitiativeArea.objects.filter(year=YEAR))
     if not areas:
         raise SystemExit(f"Ingen indsatsområder for {YEAR}; kør load_reference.")
-    source = services.cluster_year_get_or_create(cluster=source_cluster, year=YEAR)
-    target = services.cluster_year_get_or_create(cluster=target_cluster, year=YEAR)
-    initiatives = []
-    for i in range(INITIATIVES):
-        name = f"Syntetisk BENCH-indsats {i + 1:02d}"
-        for cy in (source, target):
-            made = services.initiative_create(
-                cluster_year=cy, by=admin, name=name, area=areas[i % len(areas)],
-                description="Syntetisk indsats til benchmark.", responsible="cluster", status="active",
-            )
-            if cy is source:
-                initiatives.append(made)
+    source = services.cluster_year_get_or_create(cluster=cluster, year=YEAR)
+    initiatives = [
+        services.initiative_create(
+            cluster_year=source, by=admin, name=f"Syntetisk BENCH-indsats {i + 1:02d}", area=areas[i % len(areas)],
+            description="Syntetisk indsats til benchmark.", responsible="cluster", status="active",
+        )
+        for i in range(INITIATIVES)
+    ]
     parties = [
-        {"party_kind": "region", "region": source_cluster.region},
+        {"party_kind": "region", "region": cluster.region},
         {"party_kind": "municipality", "municipality": Municipality.objects.get(name="Billund")},
         {"party_kind": "municipality", "municipality": Municipality.objects.get(name="Vejen")},
     ]
@@ -161,32 +123,7 @@ def synthetic_data(n: int):
         })
     started = time.perf_counter()
     services.entries_create_bulk(cluster_year=source, rows=rows, created_by=admin)
-    return source, target, admin, time.perf_counter() - started
-
-
-def floor_write(rows: list, path: Path) -> None:
-    """openpyxl alone: the same rows as plain values, write-only mode."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Regnskab")
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-
-
-def floor_read(path: Path) -> int:
-    """openpyxl alone: the exported file's Regnskab, read-only mode, values only."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True)
-    try:
-        return sum(1 for _ in wb["Regnskab"].iter_rows(values_only=True))
-    finally:
-        wb.close()
-
-
-TARGETS = {"export_ratio": 0.5, "import_ratio": 2.0, "peak_mb": 250}
+    return source, admin, time.perf_counter() - started
 
 
 def environment() -> dict:
@@ -204,24 +141,26 @@ def environment() -> dict:
             "openpyxl_xml": f"openpyxl {versions['openpyxl']} " + ("with lxml" if lxml else "without lxml")}
 
 
-def run(n: int, workdir: Path, rounds: int, trace: bool) -> dict:
+def counts_of(plan) -> dict:
+    return {sheet.sheet: dict(sheet.counts) for sheet in plan.sheets}
+
+
+def run(n: int, workdir: Path, rounds: int, trace: bool, changes: int) -> dict:
     from django.db import transaction
 
+    from accounts.models import Entry
     from workbook.builder import build_for
-    from workbook.importer import import_workbook
+    from workbook.importer import commit_file, preview_file, read_upload
     from workbook.selectors import entry_rows, live_entries, template_data
+    from workbook.totals import preview_totals
 
-    def fields(cy):
-        return sorted(live_entries(cy).values_list(
-            "booking_date", "initiative__name", "party_kind", "municipality__name", "region__name", "kind",
-            "amount", "account_code", "voucher", "text", "cost_kind"))
-
-    result: dict = {"entries": n, "synthetic": True, "rounds": rounds, "targets": TARGETS,
+    result: dict = {"entries": n, "changes": changes, "synthetic": True, "rounds": rounds, "targets": TARGETS,
                     "environment": environment()}
     with transaction.atomic():
-        source, target, admin, build_seconds = synthetic_data(n)
+        source, admin, build_seconds = synthetic_data(n)
         result["data_build_seconds"] = round(build_seconds, 2)
-        path, floor_path = workdir / "bench-eksport.xlsx", workdir / "bench-floor.xlsx"
+        path, floor_path, changed_path = (workdir / "bench-eksport.xlsx", workdir / "bench-floor.xlsx",
+                                          workdir / "bench-rettet.xlsx")
         data = template_data(cluster=source.cluster, year=YEAR, cluster_year=source, blank=False)
         same_rows = list(entry_rows(source, data.initiatives, data.parties))
 
@@ -229,34 +168,56 @@ def run(n: int, workdir: Path, rounds: int, trace: bool) -> dict:
             with path.open("wb") as out:
                 return build_for(cluster=source.cluster, year=YEAR, cluster_year=source, blank=False, out=out)
 
-        def do_import(dry_run: bool):
-            with path.open("rb") as handle:
-                return import_workbook(cluster_year=target, fileobj=handle, filename=path.name,
-                                       size=path.stat().st_size, user=admin, dry_run=dry_run)
+        def preview(file: Path):
+            with file.open("rb") as handle:
+                raw = read_upload(handle, file.name, file.stat().st_size)
+            plan = preview_file(cluster_year=source, data=raw, filename=file.name, user=admin)
+            return plan, preview_totals(plan)
 
-        def import_and_roll_back():
-            """The import, measured inside a savepoint; the comparison and the rollback are not timed."""
+        def commit_and_roll_back():
+            """The commit inside a savepoint; the checks of what it booked and the rollback are not timed."""
+            raw = changed_path.read_bytes()
+            reversals_before = Entry.objects.filter(cluster_year=source, reverses__isnull=False).count()
             try:
                 with transaction.atomic():
-                    imported, figures = measure(lambda: do_import(False))
-                    if "round_trip_identical" not in result:
-                        result["round_trip_identical"] = fields(source) == fields(target)
-                    raise Rollback(imported, figures)
+                    booked, figures = measure(lambda: commit_file(cluster_year=source, data=raw,
+                                                                  filename=changed_path.name, user=admin))
+                    check = {
+                        "reversals": Entry.objects.filter(cluster_year=source, reverses__isnull=False).count()
+                        - reversals_before,
+                        "new": Entry.objects.filter(import_batch=booked.batch, reverses__isnull=True).count()
+                        if booked.batch else 0,
+                        "live": live_entries(source).count(),
+                        "changed_refs_reversed": live_entries(source).filter(pk__in=changed_refs).count() == 0,
+                    }
+                    raise Rollback(booked, figures, check)
             except Rollback as done:
                 return done.args
 
-        steps: dict[str, list[dict]] = {"export": [], "floor_export": [], "import": [], "floor_import": []}
+        count, figures = measure(export)  # the first export, for the file the other steps read
+        assert count == n, (count, n)
+        changed_bytes, changed_refs = change_amounts(path.read_bytes(), changes)
+        changed_path.write_bytes(changed_bytes)
+        steps: dict[str, list[dict]] = {name: [] for pair in STEPS for name in pair}
+        checks = []
         for _ in range(rounds):
             count, figures = measure(export)
             assert count == n, (count, n)
             steps["export"].append(figures)
             _, figures = measure(lambda: floor_write(same_rows, floor_path))
             steps["floor_export"].append(figures)
-            imported, figures = import_and_roll_back()
-            assert imported.rows == n and not live_entries(target).exists()
-            steps["import"].append(figures)
-            read, figures = measure(lambda: floor_read(path))
-            steps["floor_import"].append(figures)
+            (unchanged, _), figures = measure(lambda: preview(path))
+            steps["preview_unchanged"].append(figures)
+            read_unchanged, figures = measure(lambda: floor_read(path))
+            steps["floor_unchanged"].append(figures)
+            (changed, _), figures = measure(lambda: preview(changed_path))
+            steps["preview_changed"].append(figures)
+            read_changed, figures = measure(lambda: floor_read(changed_path))
+            steps["floor_changed"].append(figures)
+            booked, figures, check = commit_and_roll_back()
+            steps["commit_changed"].append(figures)
+            checks.append(check)
+            assert live_entries(source).count() == n  # rolled back
 
         def summary(name: str) -> dict:
             runs = steps[name]
@@ -268,39 +229,93 @@ def run(n: int, workdir: Path, rounds: int, trace: bool) -> dict:
         result["export"] = {"mode": "XlsxWriter", **summary("export"), "file_bytes": path.stat().st_size}
         result["floor_export"] = {"mode": "openpyxl write-only, the same rows as plain values",
                                   **summary("floor_export"), "file_bytes": floor_path.stat().st_size}
-        result["import"] = {"mode": "openpyxl read-only", **summary("import"), "rows": imported.rows,
-                            "total": str(imported.total)}
-        result["floor_import"] = {"mode": "openpyxl read-only, values only", **summary("floor_import"),
-                                  "rows_read": read}
-        for step, floor in (("export", "floor_export"), ("import", "floor_import")):
+        result["preview_unchanged"] = {"mode": "read_upload + preview_file + preview_totals",
+                                       **summary("preview_unchanged"), "counts": counts_of(unchanged),
+                                       "nothing_to_import": unchanged.nothing_to_import}
+        result["floor_unchanged"] = {"mode": "openpyxl read-only, values only", **summary("floor_unchanged"),
+                                     "rows_read": read_unchanged}
+        result["preview_changed"] = {"mode": "read_upload + preview_file + preview_totals",
+                                     **summary("preview_changed"), "counts": counts_of(changed),
+                                     "file_bytes": changed_path.stat().st_size}
+        result["floor_changed"] = {"mode": "openpyxl read-only, values only", **summary("floor_changed"),
+                                   "rows_read": read_changed}
+        result["commit_changed"] = {"mode": "commit_file, in a savepoint rolled back", **summary("commit_changed"),
+                                    "rows_booked": booked.rows, "checks": checks}
+        for step, floor in STEPS:
             result[f"{step}_ratio"] = round(result[step]["seconds"] / result[floor]["seconds"], 2)
             result[f"{step}_cpu_ratio"] = round(result[step]["cpu_seconds"] / result[floor]["cpu_seconds"], 2)
         if trace:
             _, figures = measure(export, trace=True)
             result["export"].update(peak_python_bytes=figures["peak_python_bytes"],
                                     seconds_with_tracemalloc=round(figures["seconds"], 2))
-            _, figures = measure(lambda: do_import(True), trace=True)
-            result["import"].update(peak_python_bytes=figures["peak_python_bytes"],
-                                    dry_run_seconds_with_tracemalloc=round(figures["seconds"], 2))
+            _, figures = measure(lambda: preview(path), trace=True)
+            result["preview_unchanged"].update(peak_python_bytes=figures["peak_python_bytes"],
+                                               seconds_with_tracemalloc=round(figures["seconds"], 2))
         transaction.set_rollback(True)  # leave nothing behind in the database
-    peak_mb = max(result[s]["peak_rss_bytes"] for s in ("export", "import")) / 1024 / 1024
+    entries_counts = result["preview_unchanged"]["counts"].get("Regnskab", {})
+    changed_counts = result["preview_changed"]["counts"].get("Regnskab", {})
+    peak_mb = max(result[s]["peak_rss_bytes"] for s, _ in STEPS) / 1024 / 1024
+    result["peak_mb"] = round(peak_mb, 1)
     result["verdicts"] = {
         "export_ratio": result["export_ratio"] <= TARGETS["export_ratio"],
-        "import_ratio": result["import_ratio"] <= TARGETS["import_ratio"],
+        "preview_unchanged_ratio": result["preview_unchanged_ratio"] <= TARGETS["preview_unchanged_ratio"],
         "peak_mb": peak_mb <= TARGETS["peak_mb"],
+        "unchanged_all_unchanged": entries_counts.get("unchanged") == n and result["preview_unchanged"][
+            "nothing_to_import"],
+        "changed_counted": changed_counts.get("changed") == changes and changed_counts.get("unchanged") == n - changes
+        and not any(changed_counts.get(k) for k in ("new", "removed", "errors")),
+        "commit_booked_exactly": all(c["reversals"] == changes and c["new"] == changes and c["live"] == n
+                                     and c["changed_refs_reversed"] for c in checks),
     }
     result["process_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return result
 
 
+LABELS = {
+    "export": "Eksport (XlsxWriter)",
+    "preview_unchanged": "Forhåndsvisning, uændret eksport",
+    "preview_changed": "Forhåndsvisning, {changes} rækker ændret",
+    "commit_changed": "Indlæs (commit), {changes} rækker ændret",
+}
+
+
+def print_summary(result: dict) -> None:
+    ok = {True: "nået", False: "IKKE nået"}
+    v = result["verdicts"]
+    print(f"Biblioteker: {result['environment']['openpyxl_xml']}; {result['environment']['versions']}")
+    print(f"Posteringer: {result['entries']:,} (opbygget med entries_create_bulk på {result['data_build_seconds']} s); "
+          f"median af {result['rounds']} runder")
+    for step, floor in STEPS:
+        r, f = result[step], result[floor]
+        print(f"{LABELS[step].format(changes=result['changes'])}: {r['seconds']} s (CPU {r['cpu_seconds']} s), "
+              f"højeste RSS {mb(r['peak_rss_bytes'])}; runder {r['rounds_seconds']}")
+        print(f"  openpyxl alene ({f['mode']}): {f['seconds']} s (CPU {f['cpu_seconds']} s); forhold "
+              f"{result[f'{step}_ratio']}x (CPU {result[f'{step}_cpu_ratio']}x)")
+    print(f"Eksport <= 0,5x sit gulv: {ok[v['export_ratio']]}; uændret forhåndsvisning <= 1,5x sit gulv: "
+          f"{ok[v['preview_unchanged_ratio']]}; højeste RSS <= 250 MB i hvert trin: {ok[v['peak_mb']]}")
+    print(f"Uændret eksport: alle {result['entries']:,} rækker uændrede, intet at indlæse: "
+          f"{'ja' if v['unchanged_all_unchanged'] else 'NEJ'} ({result['preview_unchanged']['counts']})")
+    print(f"Ændret fil: {result['preview_changed']['counts']}")
+    print(f"Indlæs bogførte præcis {result['changes']} tilbageførsler og {result['changes']} nye posteringer: "
+          f"{'ja' if v['commit_booked_exactly'] else 'NEJ'} ({result['commit_changed']['checks']})")
+    if "peak_python_bytes" in result["export"]:
+        print(f"Python-hukommelse (tracemalloc, ekstra gennemløb): eksport {mb(result['export']['peak_python_bytes'])}, "
+              f"uændret forhåndsvisning {mb(result['preview_unchanged']['peak_python_bytes'])}")
+    print(f"Processens højeste RSS: {mb(result['process_peak_rss_bytes'])}; belastning (load average) "
+          f"{result['load_average']:.1f} på {os.cpu_count()} CPU'er")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=20_000)
+    parser.add_argument("--changes", type=int, default=100, help="rows whose amount the edited file changes")
     parser.add_argument("--use-configured-db", action="store_true",
                         help="use DATABASE_URL (inside a transaction that is rolled back) instead of a throwaway SQLite")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the four steps; figures are medians")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the steps; figures are medians")
     parser.add_argument("--no-trace", action="store_true", help="skip the extra tracemalloc passes (Python peak)")
+    parser.add_argument("--markdown", help="also write the figures as a Markdown section to this file")
     args = parser.parse_args(argv)
+    changes = min(args.changes, max(1, args.entries // 2))
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-workbook-"))
     try:
@@ -320,40 +335,25 @@ def main(argv: list[str] | None = None) -> int:
         if not args.use_configured_db:
             started = time.perf_counter()
             call_command("migrate", verbosity=0)
-            call_command("load_reference", verbosity=0)
+            call_command("load_reference", verbosity=0, stdout=io.StringIO())
             print(f"Database opbygget på {time.perf_counter() - started:.1f} s")
-        result = run(args.entries, tmp, max(1, args.rounds), not args.no_trace)
+        load_before = os.getloadavg()[0]
+        result = run(args.entries, tmp, max(1, args.rounds), not args.no_trace, changes)
         result["database"] = connection.vendor
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-    e, i = result["export"], result["import"]
-    fe, fi = result["floor_export"], result["floor_import"]
-    ok = {True: "nået", False: "IKKE nået"}
-    print(f"Biblioteker: {result['environment']['openpyxl_xml']}; {result['environment']['versions']}")
-    print(f"Posteringer: {result['entries']:,} (opbygget med entries_create_bulk på {result['data_build_seconds']} s); "
-          f"median af {result['rounds']} runder")
-    print(f"Eksport (XlsxWriter): {e['seconds']} s (CPU {e['cpu_seconds']} s), højeste RSS {mb(e['peak_rss_bytes'])}, "
-          f"fil {mb(e['file_bytes'])}; runder {e['rounds_seconds']}")
-    print(f"  openpyxl alene, write-only, samme rækker: {fe['seconds']} s (CPU {fe['cpu_seconds']} s); "
-          f"forhold {result['export_ratio']}x (CPU {result['export_cpu_ratio']}x); mål <= 0,5x: "
-          f"{ok[result['verdicts']['export_ratio']]}")
-    print(f"Import (read-only, kontrol + gem): {i['seconds']} s (CPU {i['cpu_seconds']} s), højeste RSS "
-          f"{mb(i['peak_rss_bytes'])}; runder {i['rounds_seconds']}")
-    print(f"  openpyxl alene, read-only, kun værdier: {fi['seconds']} s (CPU {fi['cpu_seconds']} s); "
-          f"forhold {result['import_ratio']}x (CPU {result['import_cpu_ratio']}x); mål <= 2x: "
-          f"{ok[result['verdicts']['import_ratio']]}")
-    print(f"Højeste RSS under eksport og import <= 250 MB: {ok[result['verdicts']['peak_mb']]}")
-    if "peak_python_bytes" in e:
-        print(f"Python-hukommelse (tracemalloc, ekstra gennemløb): eksport {mb(e['peak_python_bytes'])}, "
-              f"tørkørsel af import {mb(i['peak_python_bytes'])}")
-    print(f"Rundtur identisk felt for felt: {'ja' if result['round_trip_identical'] else 'NEJ'}; "
-          f"{i['rows']:,} rækker, i alt {i['total']} kr.")
-    print(f"Processens højeste RSS: {mb(result['process_peak_rss_bytes'])}; belastning (load average) "
-          f"{os.getloadavg()[0]:.1f} på {os.cpu_count()} CPU'er")
     result["load_average"] = round(os.getloadavg()[0], 2)
+    result["load_before"] = round(load_before, 2)
+    result["date"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result["change"] = str(CHANGE)
+    print_summary(result)
+    if args.markdown:
+        from bench.report_workbook import running_copy_lines
+
+        Path(args.markdown).write_text("\n".join(running_copy_lines(result)) + "\n", encoding="utf-8")
     print(json.dumps(result))
-    return 0 if result["round_trip_identical"] else 1
+    v = result["verdicts"]
+    return 0 if v["unchanged_all_unchanged"] and v["changed_counted"] and v["commit_booked_exactly"] else 1
 
 
 if __name__ == "__main__":

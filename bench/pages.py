@@ -129,6 +129,43 @@ def _allocation_round_url(ctx: Context) -> str:
     ])
 
 
+def _ssu_review_url(ctx: Context) -> str:
+    return first_url([lambda: reverse("review:cluster_year", args=[ctx.cluster_year_pk])])
+
+
+def _budget_list_url(ctx: Context) -> str:
+    return first_url([lambda: reverse("accounts:budget_list", args=[ctx.cluster_year_pk])])
+
+
+PREVIEW_CHANGES = 10  # rows of the focus cluster-year's export whose amount the previewed file changes
+
+
+def _import_preview_url(ctx: Context) -> str:
+    """The preview page of a stored upload: the focus cluster-year's export with PREVIEW_CHANGES amounts
+    changed, kept for its secretariat as the upload page keeps it (``workbook.pending.pending_store``).
+    Built again when the data grows (``refresh``), so that the file is the ledger's own."""
+    import io
+
+    from accounts.models import ClusterYear
+
+    try:
+        from bench.workbook_files import change_amounts
+        from workbook.builder import build_for
+        from workbook.pending import pending_store
+        from workbook.selectors import ledger_fingerprint
+    except ImportError as exc:
+        raise PageMissing(f"the workbook's import is not there ({exc})") from exc
+    first_url([lambda: reverse("workbook:import_preview", args=[ctx.cluster_year_pk, 1])])
+    cy = ClusterYear.objects.select_related("cluster__region").get(pk=ctx.cluster_year_pk)
+    out = io.BytesIO()
+    count = build_for(cluster=cy.cluster, year=cy.year, cluster_year=cy, blank=False, out=out)
+    data, _ = change_amounts(out.getvalue(), min(PREVIEW_CHANGES, count))
+    pending = pending_store(cluster_year=cy, user=ctx.data.users[_secretariat(ctx)], data=data,
+                            filename="bench-forhaandsvisning.xlsx", fingerprint=ledger_fingerprint(cy),
+                            reverse_removed=False)
+    return reverse("workbook:import_preview", args=[cy.pk, pending.pk])
+
+
 # key, label, role shown in the report, user key, URL
 PAGES: list[tuple[str, str, str, Callable[[Context], str], Callable[[Context], str]]] = [
     ("cluster_year", "Cluster-year page", "secretariat", _secretariat, _cluster_year_url),
@@ -138,7 +175,13 @@ PAGES: list[tuple[str, str, str, Callable[[Context], str], Callable[[Context], s
     ("ssu_region", "SSU region page", "ssu", _ssu, _ssu_region_url),
     ("collection", "National collection", "national", lambda ctx: "national", _collection_url),
     ("allocation_round", "Allocation round page", "national", lambda ctx: "national", _allocation_round_url),
+    ("import_preview", f"Import preview (export, {PREVIEW_CHANGES} amounts changed)", "secretariat", _secretariat,
+     _import_preview_url),
+    ("ssu_review", "SSU review page with figures", "ssu", _ssu, _ssu_review_url),
+    ("budget_list", "Budget list", "secretariat", _secretariat, _budget_list_url),
 ]
+# Pages whose URL names data made for them: built again when the data set grows.
+REFRESHED = {"import_preview"}
 FLOOR_URL = "/sundhed/"
 
 
@@ -165,6 +208,17 @@ def locate(ctx: Context) -> list[dict]:
                 entry["missing"] = "URL still serves the skeleton's placeholder"
         found.append(entry)
     return found
+
+
+def refresh(located: list[dict], ctx: Context) -> None:
+    """Build again the URLs of the pages in REFRESHED (after the data set grew)."""
+    urls = {key: url_of for key, _, _, _, url_of in PAGES}
+    for entry in located:
+        if entry["key"] in REFRESHED and not entry["missing"]:
+            try:
+                entry["url"] = urls[entry["key"]](ctx)
+            except PageMissing as exc:
+                entry["missing"] = f"page does not exist yet ({exc})"
 
 
 def client_for(user) -> Client:

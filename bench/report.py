@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.report_workbook import workbook_table, workbook_targets
+
 PAGE_P95_TARGET_MS = 150.0
 BASE_FLOOR_TARGET = 10.0  # issue 16: every page's p95 within 10x the base floor's p95
-# Issue 11: each Excel step against openpyxl alone on the same rows, measured in the same run.
-WORKBOOK_TARGETS = {"export": 0.5, "import": 2.0}
-WORKBOOK_MB_TARGET = 250.0
 NOTES = Path(__file__).resolve().with_name("notes.md")
 
 COMMAND = (
@@ -137,79 +136,6 @@ def server_table(results: dict) -> list[str]:
     ]
 
 
-def workbook_table(results: dict) -> list[str]:
-    wb = results.get("workbook") or {}
-    if wb.get("missing"):
-        return [f"Not measured: {wb['missing']}."]
-    lines = []
-    own = wb.get("own_bench")
-    if own:
-        lines += [*own_bench_lines(own, wb.get("entries")), ""]
-    rows = []
-    floor = wb.get("floor") or {}
-    for key, label in (("export", "Export (XlsxWriter)"), ("import", "Import (openpyxl read-only)")):
-        r = wb.get(key)
-        floor_seconds = floor.get(f"{key}_seconds")
-        if not r:
-            rows.append([label, "–", "–", "–", "–", "–", "–", wb.get(f"{key}_missing", "not measured")])
-            continue
-        rows.append([
-            label, f"{r.get('entries', wb.get('entries', '–')):,}", f"{r['seconds']:.2f}",
-            f"{floor_seconds:.2f}" if floor_seconds else "–", ratio(r["seconds"], floor_seconds),
-            f"{r['peak_mb']:.0f}" if r.get("peak_mb") is not None else "–",
-            f"≤ {WORKBOOK_TARGETS[key]:g}× floor, ≤ {WORKBOOK_MB_TARGET:g} MB", r.get("note", ""),
-        ])
-    lines.append("Each step in its own process on the benchmark's database (`bench/workbook_step.py`), one run:")
-    lines.append("")
-    if floor:
-        lines.append(
-            f"Memory floor: {floor.get('what', 'the process after Django start-up')}: "
-            f"peak {floor['peak_mb']:.0f} MB (start-up {floor.get('setup_seconds', 0):.1f} s, not counted in "
-            f"the steps' seconds)." + (f" The openpyxl-alone floor failed: {floor['error']}" if floor.get("error")
-                                       else "")
-        )
-        lines.append("")
-    lines += _table(["step", "entries", "seconds", "floor seconds (openpyxl alone)", "seconds / floor",
-                     "peak MB", "target", "note"], rows)
-    if wb.get("how"):
-        lines += ["", wb["how"]]
-    return lines
-
-
-def own_bench_lines(own: dict, entries) -> list[str]:
-    """The workbook app's own bench: each step beside openpyxl alone on the same rows, in interleaved rounds."""
-    data = own.get("json")
-    where = (data or {}).get("database", "its own throwaway")
-    head = (f"`bench/bench_workbook.py --entries {entries}` (synthetic data in a {where} database; each step "
-            f"and its openpyxl-alone floor in interleaved rounds, medians)")
-    if not data or own.get("returncode"):
-        tail = (own.get("stderr") or own.get("output") or "").strip()[-1500:]
-        return [f"{head} exited with {own.get('returncode')}:", "", "```", tail, "```"]
-    rows = []
-    for key, floor_key, label in (("export", "floor_export", "Export"), ("import", "floor_import", "Import")):
-        r, f = data.get(key, {}), data.get(floor_key, {})
-        verdict = data.get("verdicts", {}).get(f"{key}_ratio")
-        rows.append([
-            f"{label} ({r.get('mode', '')})", f"{data.get('entries', 0):,}",
-            f"{r.get('seconds', 0):.2f} ({r.get('cpu_seconds', 0):.2f})",
-            f"{f.get('seconds', 0):.2f} ({f.get('cpu_seconds', 0):.2f}), {f.get('mode', '')}",
-            f"{data.get(f'{key}_ratio', 0):.2f}× (CPU {data.get(f'{key}_cpu_ratio', 0):.2f}×)",
-            f"{r.get('peak_rss_bytes', 0) / 1024 / 1024:,.0f}",
-            f"≤ {data.get('targets', {}).get(f'{key}_ratio', WORKBOOK_TARGETS[key]):g}× floor",
-            "met" if verdict else "NOT MET",
-        ])
-    env = data.get("environment", {})
-    return [
-        f"{head}; {env.get('openpyxl_xml', 'openpyxl without lxml')}:",
-        "",
-        *_table(["step", "entries", "seconds (CPU)", "floor: openpyxl alone, seconds (CPU)", "seconds / floor",
-                 "peak RSS MB", "target", "verdict"], rows),
-        "",
-        f"Peak memory ≤ {WORKBOOK_MB_TARGET:g} MB: {'met' if data.get('verdicts', {}).get('peak_mb') else 'NOT MET'}; "
-        f"round trip identical field by field: {'yes' if data.get('round_trip_identical') else 'NO'}.",
-    ]
-
-
 # --- targets -------------------------------------------------------------------
 
 def base_floor_targets(results: dict) -> list[tuple[str, str, str]]:
@@ -282,22 +208,7 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
     else:
         out.append(("Query counts do not grow with the data", "met",
                     f"{compared} pages, same count at both steps ({what})"))
-    wb = results.get("workbook") or {}
-    data = (wb.get("own_bench") or {}).get("json") or {}
-    for key, label in (("export", "Export"), ("import", "Import")):
-        name = f"{label} of 20,000 entries ≤ {WORKBOOK_TARGETS[key]:g}× openpyxl alone, ≤ {WORKBOOK_MB_TARGET:g} MB"
-        if key not in data:
-            out.append((name, "not measured", wb.get("missing") or "bench/bench_workbook.py did not run"))
-            continue
-        r, seconds_ratio = data[key], data[f"{key}_ratio"]
-        mb = r.get("peak_rss_bytes", 0) / 1024 / 1024
-        figure = (f"{r['seconds']:.2f} s against {data[f'floor_{key}']['seconds']:.2f} s: {seconds_ratio:.2f}× "
-                  f"(CPU {data[f'{key}_cpu_ratio']:.2f}×), peak {mb:,.0f} MB")
-        met = seconds_ratio <= WORKBOOK_TARGETS[key] and mb <= WORKBOOK_MB_TARGET
-        if data.get("entries", 0) < 20000:
-            out.append((name, "not judged", f"ran with {data.get('entries', 0):,} entries only: {figure}"))
-        else:
-            out.append((name, "met" if met else "NOT MET", figure))
+    out += workbook_targets(results)
     return out
 
 
@@ -332,7 +243,7 @@ def figures(results: dict) -> list[str]:
     return [
         "### Pages (in-process)", "", *pages_table(results), "",
         "### Throughput under gunicorn", "", *server_table(results), "",
-        "### Excel export and import", "", *workbook_table(results), "",
+        "### Excel export, preview and commit (the running copy)", "", *workbook_table(results), "",
         "### Targets", "", *targets_table(results),
     ]
 

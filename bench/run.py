@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     builder.analyze()
     build["full"] = time.perf_counter() - step_started
     log(f"full data set: {written:,} more entries in {build['full']:.1f} s")
+    pages.refresh(located, ctx)  # the import preview's file made again from the full ledger
 
     floor_client = pages.client_for(data.users["national"])
     floor = {"url": pages.FLOOR_URL, **pages.count_queries(floor_client, pages.FLOOR_URL)}
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                                          own=not args.no_workbook_script)
         except (RuntimeError, subprocess.SubprocessError, OSError, ImportError) as exc:
             workbook = {"missing": f"the workbook step failed: {exc}"}
-        for key in ("export", "import"):
+        for key in workbook_step.STEPS:
             if key in workbook:
                 log(f"  {key}: {workbook[key]['seconds']:.2f} s, peak {workbook[key]['peak_mb']:.0f} MB")
 

@@ -95,7 +95,15 @@ def test_every_page_that_exists_answers_200_at_both_steps(smoke_run):
     pages = smoke_run["results"]["pages"]
     assert {p["key"] for p in pages} == {
         "cluster_year", "entry_list", "entry_list_filtered", "ssu_region", "collection", "allocation_round",
+        "import_preview", "ssu_review", "budget_list",
     }
+    by_key = {p["key"]: p for p in pages}
+    # The pages of the workbook and budget issues exist, each measured as its role.
+    for key, role in (("import_preview", "secretariat"), ("ssu_review", "ssu"), ("budget_list", "secretariat")):
+        assert not by_key[key]["missing"], (key, by_key[key]["missing"])
+        assert by_key[key]["role"] == role
+    # The preview's upload is stored again for the full data set: another upload, so another URL.
+    assert "/indlaes/" in by_key["import_preview"]["url"]
     for page in pages:
         if page["missing"]:
             continue
@@ -110,17 +118,29 @@ def test_writes_the_document_and_prints_the_same_table(smoke_run):
     for heading in ("### Pages (in-process)", "### Throughput under gunicorn", "### Targets"):
         assert heading in doc and heading in stdout
     targets = doc.split("### Targets", 1)[1]
-    assert "p95 ≤ 150 ms" in targets and "Import of 20,000 entries" in targets
+    assert "p95 ≤ 150 ms" in targets and "Preview of the unchanged export of 20,000 entries" in targets
+    assert "### Excel export, preview and commit (the running copy)" in doc
     assert "Floor: `/sundhed/`" in stdout and "Base floor: `/bench/grundside/`" in stdout
     assert "p95 / base floor p95" in doc and "× the base floor's p95" in targets
 
 
-def test_exports_and_imports_back_the_same_entries(smoke_run):
+def test_exports_previews_and_commits_the_running_copy(smoke_run):
     workbook = smoke_run["results"]["workbook"]
     assert "missing" not in workbook, workbook.get("missing")
-    assert workbook["export"]["entries"] == 50
-    assert workbook["import"]["entries"] == workbook["import"]["saved"] == 50
-    assert workbook["import"]["note"].startswith("round trip identical")
-    assert workbook["export"]["peak_mb"] >= workbook["floor"]["peak_mb"] > 0
-    # The openpyxl-alone floor read back every row of the exported entry sheet (header and spare rows too).
-    assert workbook["floor"]["export_seconds"] > 0 and workbook["floor"]["import_seconds"] > 0
+    n, changes = 50, workbook["changes"]
+    assert changes == 10  # a fifth of a small export's rows (100 at 20,000)
+    assert workbook["export"]["entries"] == n
+    for step in ("preview_unchanged", "preview_changed", "commit_changed"):
+        assert step in workbook, workbook.get(f"{step}_missing")
+        assert workbook[step]["peak_mb"] >= workbook["floor"]["peak_mb"] > 0
+    unchanged = workbook["preview_unchanged"]["counts"]["Regnskab"]
+    assert unchanged["unchanged"] == n and workbook["preview_unchanged"]["nothing_to_import"]
+    changed = workbook["preview_changed"]["counts"]["Regnskab"]
+    assert (changed["changed"], changed["unchanged"], changed["new"], changed["errors"]) == (changes, n - changes, 0, 0)
+    # The commit booked exactly the changed rows: a reversal and a new entry each, n standing after.
+    assert workbook["check"] == {"reversals": changes, "new": changes, "live": n, "exact": True}
+    assert workbook["commit_changed"]["rows_booked"] == changes
+    # The openpyxl-alone floor wrote as many rows and read back both files.
+    floor = workbook["floor"]
+    assert floor["export_seconds"] > 0 and floor["unchanged_seconds"] > 0 and floor["changed_seconds"] > 0
+    assert floor["rows_read"] > n  # header and spare rows too
