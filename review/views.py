@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.selectors.totals import cluster_year_summary
 from accounts.selectors.warnings import cluster_year_warnings
 from geography.models import Region
 from klyngeportal.exports import TableDownloadMixin
@@ -61,12 +62,16 @@ def region_detail(request, region_slug: str, year: int):
 
 def cluster_year_detail(request, pk: int):
     cluster_year = get_cluster_year_or_404(request.user, pk)
+    summary = cluster_year_summary(cluster_year)  # the budget table and the warnings (one summary for both)
     return render(request, "review/cluster_year_detail.html", {
         "cluster_year": cluster_year,
         "accounts_url": cluster_year_url(cluster_year),
         "initiatives": selectors.cluster_year_evaluations(cluster_year),
         "may_edit_evaluation": has_permission(request.user, "edit_evaluation", cluster_year),
-        "warnings": cluster_year_warnings(cluster_year),
+        "warnings": cluster_year_warnings(cluster_year, summary),
+        "summary": summary,
+        "budget_tables": [("Pr. indsatsområde", summary.by_area, "Indsatsområde"),
+                          ("Pr. indsats", summary.by_initiative, "Indsats"), ("Pr. part", summary.by_party, "Part")],
     })
 
 

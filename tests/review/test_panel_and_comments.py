@@ -104,8 +104,9 @@ def test_transition_is_post_only(world, client_for):
 
 # session, user, cluster-year (with cluster and region), initiatives, evaluations (with decision), changes,
 # comments, and the base template's cluster and region of the secretariat user
-# (+4: the warnings' figures, accounts.selectors.cluster_year_figures, issue 13)
-PANEL_PAGE_QUERIES = 13
+# (+8: the cluster-year summary, accounts.selectors.cluster_year_summary: the budget table (original and revised
+# budget, spend, rest per area, initiative and party) and the warnings from the same figures, issue 13)
+PANEL_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("rounds", [1, 4])
