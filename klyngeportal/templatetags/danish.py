@@ -27,3 +27,14 @@ def pct(value, decimals=1):
 def inhabitants(value):
     """358954 -> 358.954 ; 287817.33 -> 287.817,33 (a share of a municipality keeps its decimals)."""
     return format_inhabitants(value)
+
+
+@register.filter
+def choice_label(value, field_path: str):
+    """A raw choice value as its Danish label: {{ value|choice_label:"review.SpreadingDecision.decision" }}.
+    For values that reach a template without their model (annotations such as the decision in force)."""
+    from django.apps import apps
+
+    app_label, model_name, field_name = field_path.split(".")
+    field = apps.get_model(app_label, model_name)._meta.get_field(field_name)
+    return dict(field.flatchoices).get(value, value)

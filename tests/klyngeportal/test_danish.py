@@ -154,6 +154,16 @@ def test_raw_enum_values_come_from_the_models():
     assert "region" not in values  # its label is "Region": Danish as it stands
 
 
+@pytest.fixture(scope="module", autouse=True)
+def spreading_decided(world, django_db_blocker):  # noqa: F811
+    """The SSU's decision on A's evaluation, so the collection and the evaluation show a SpreadingChoice."""
+    from review import services
+
+    with django_db_blocker.unblock():
+        services.spreading_decide(evaluation=world.evaluation_a, decision="recommended",
+                                  reasons="Syntetisk begrundelse", by=world.users["ssu_a"])
+
+
 def _get(client, path) -> tuple[int, str, str]:
     response = client.get(path)
     content_type = response.headers.get("Content-Type", "")
