@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts import forms, selectors, services
 from accounts.models import FundingLine, FundingSource, ReviewStatus
 from accounts.parties import JOINT_KEY
+from accounts.selectors.phasing import cluster_year_phasing
 from accounts.services.year_close import close_problem
 from accounts.views.common import members_of, page_context, refusal_page
 from klyngeportal.forms_flow import form_flow
@@ -23,6 +24,7 @@ def carryover(request, pk: int):
     if request.method == "POST" and not may_commit:
         get_cluster_year_or_404(request.user, pk, "close_year")  # raises 403 with the reason
     summary = selectors.cluster_year_summary(cluster_year)
+    phasing = cluster_year_phasing(summary)  # the «Prognose» per party: the unspent money it implies
     members = members_of(cluster_year)
     unspent = {row.key: row.unspent for row in summary.by_party if row.key != JOINT_KEY}
     commitments = list(cluster_year.commitments.select_related("municipality", "region", "recorded_by"))
@@ -42,7 +44,7 @@ def carryover(request, pk: int):
     for commitment in commitments:
         commitment.carried_line = carried.get(commitment.pk)
     return render(request, "accounts/carryover_detail.html", page_context(
-        request, cluster_year, summary=summary, form=form, commitments=commitments,
+        request, cluster_year, summary=summary, form=form, commitments=commitments, phasing=phasing,
     ))
 
 

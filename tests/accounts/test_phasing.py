@@ -110,3 +110,16 @@ def test_phasing_form_per_month_and_quarter(line, users, client_for, cy_a):
     response = client.post(url, {"equal": "1"})
     assert response.status_code == 302 and not BudgetMonth.objects.exists()
     assert client_for(users["ssu_a"]).get(url).status_code in (403, 404)
+
+
+def test_carryover_page_shows_the_forecast_unspent(line, users, client_for, cy_a, entry_kwargs, aarhus_kommune):
+    services.funding_line_create(cluster_year=cy_a, by=users["secretariat_a"], source="startup",
+                                 party_kind=PartyKind.MUNICIPALITY, municipality=aarhus_kommune, paid=D("2000.00"))
+    services.entry_create(**entry_kwargs(amount=D("150.00")))
+    html = client_for(users["secretariat_a"]).get(reverse("accounts:carryover", args=[cy_a.pk])).content.decode()
+    assert "Uforbrugt efter prognose" in html
+    summary = cluster_year_summary(cy_a)
+    cluster_year_phasing(summary)  # the page's own date: today
+    party = next(r for r in summary.by_party if r.key == line.party_key)
+    assert f'data-forecast-unspent="{party.forecast_unspent}"' in html
+    assert party.forecast_unspent == D("2000.00") - D("150.00") - party.budget_after_today
