@@ -1,13 +1,33 @@
-"""Filters of the entry list (django-filter): area, initiative, party, kind, cost kind, dates, account, import."""
+"""Filters of the entry list (django-filter): free text, area, initiative, party, kind, cost kind, dates, account, import."""
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from accounts.forms import DanishDateInput, party_choices
-from accounts.models import CostKind, Entry, EntryKind, Initiative, InitiativeArea
+from accounts.models import BudgetLine, CostKind, Entry, EntryKind, FundingSource, Initiative, InitiativeArea
 from accounts.parties import Party, PartyKeyError
 
 
-class EntryFilter(django_filters.FilterSet):
+class PartyFilterMixin:
+    def filter_party(self, queryset, name, value):
+        """A party key ('m:12', 'r:3'); a malformed key matches nothing."""
+        try:
+            party = Party.from_key(value)
+        except PartyKeyError:
+            return queryset.none()
+        return queryset.filter(**party.lookup())
+
+
+def _initiatives_of(cluster_year):
+    # Only the initiatives running in the cluster-year's year: the dropdown stays the same size as years pass.
+    return Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year).order_by("name")
+
+
+class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Søg i tekst og bilag", method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "size": 18, "placeholder": "fx faktura 1042"}),
+    )
     area = django_filters.ModelChoiceFilter(
         label="Indsatsområde", field_name="initiative__area", queryset=InitiativeArea.objects.none(),
         empty_label="Alle",
@@ -32,21 +52,40 @@ class EntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Entry
-        fields = ["area", "initiative", "party", "kind", "cost_kind", "date_from", "date_to", "account", "import_batch"]
+        fields = ["q", "area", "initiative", "party", "kind", "cost_kind", "date_from", "date_to", "account", "import_batch"]
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
-        # Only the initiatives running in the cluster-year's year: the dropdown stays the same size as years pass.
-        self.filters["initiative"].queryset = (
-            Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year).order_by("name")
-        )
+        self.filters["initiative"].queryset = _initiatives_of(cluster_year)
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]
 
-    def filter_party(self, queryset, name, value):
-        """A party key ('m:12', 'r:3'); a malformed key matches nothing."""
-        try:
-            party = Party.from_key(value)
-        except PartyKeyError:
-            return queryset.none()
-        return queryset.filter(**party.lookup())
+    def filter_text(self, queryset, name, value):
+        """Every word (case ignored) in the text or the voucher; no words, no filter."""
+        for word in value.split():
+            queryset = queryset.filter(Q(text__icontains=word) | Q(voucher__icontains=word))
+        return queryset
+
+
+class BudgetLineFilter(PartyFilterMixin, django_filters.FilterSet):
+    """Filters of the budget list: initiative, area, funding source, party."""
+
+    initiative = django_filters.ModelChoiceFilter(
+        label="Indsats", queryset=Initiative.objects.none(), empty_label="Alle",
+    )
+    area = django_filters.ModelChoiceFilter(
+        label="Indsatsområde", field_name="initiative__area", queryset=InitiativeArea.objects.none(),
+        empty_label="Alle",
+    )
+    source = django_filters.ChoiceFilter(label="Kilde", choices=FundingSource.choices, empty_label="Alle")
+    party = django_filters.ChoiceFilter(label="Part", method="filter_party", empty_label="Alle")
+
+    class Meta:
+        model = BudgetLine
+        fields = ["initiative", "area", "source", "party"]
+
+    def __init__(self, *args, cluster_year, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
+        self.filters["initiative"].queryset = _initiatives_of(cluster_year)
+        self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]

@@ -19,6 +19,7 @@ from accounts.models import (
     PartyKind,
 )
 from accounts.parties import Party, PartyKeyError
+from accounts.selectors.duplicates import DUPLICATE_MESSAGE, standing_duplicate
 from klyngeportal.formats import CENT, NumberMode, NumberProblem, format_number, parse_danish_number
 
 
@@ -139,9 +140,12 @@ class EntryForm(PartyForm):
     cost_kind = forms.ChoiceField(label="Omkostningstype", choices=CostKind.choices, initial=CostKind.DEVELOPMENT)
     # Hidden until the budget control asks for it (``ask_confirmation``); a checked box books past «Advar».
     confirm = forms.BooleanField(label="Bogfør alligevel", required=False, widget=forms.HiddenInput)
+    # Hidden until the entry looks booked already (``accounts.selectors.duplicates``, the import's rule).
+    confirm_duplicate = forms.BooleanField(label="Bogfør alligevel", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, cluster_year=cluster_year, members=members, **kwargs)
+        self.duplicate_of: int | None = None  # the id of the standing entry this one repeats
         self.fields["initiative"].queryset = initiatives_running(cluster_year)
         self.fields["initiative"].empty_label = "– vælg indsats –"
         self.fields["initiative"].label_from_instance = lambda i: f"{i.name} ({i.area.name})"
@@ -151,6 +155,21 @@ class EntryForm(PartyForm):
         if value and value.year != self.cluster_year.year:
             raise forms.ValidationError(f"Datoen skal ligge i regnskabsåret {self.cluster_year.year}.")
         return value
+
+    def clean(self):
+        data = super().clean()
+        keys = ("initiative", "party", "booking_date", "kind", "amount", "account_code", "voucher", "text", "cost_kind")
+        if self.errors or any(key not in data for key in keys):
+            return data  # the duplicate check needs every field as the service takes it
+        self.duplicate_of = standing_duplicate(
+            self.cluster_year, **self.party_kwargs(), **{key: data[key] for key in keys if key != "party"},
+        )
+        if self.duplicate_of is not None:
+            self.ask_duplicate_confirmation()
+            if not data.get("confirm_duplicate"):
+                self.add_error("confirm_duplicate", f"Posteringen {DUPLICATE_MESSAGE}. Sæt flueben for at "
+                                                    "bogføre den alligevel, eller annullér.")
+        return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -167,6 +186,13 @@ class EntryForm(PartyForm):
         field.widget = forms.CheckboxInput()
         field.label = "Jeg bekræfter, at posteringen skal bogføres alligevel"
         field.help_text = "Bekræftelsen gemmes med posteringen: hvem, hvornår og overskridelsen."
+
+    def ask_duplicate_confirmation(self) -> None:
+        """Show the checkbox that books an entry identical to a standing one."""
+        field = self.fields["confirm_duplicate"]
+        field.widget = forms.CheckboxInput()
+        field.label = "Jeg bekræfter, at posteringen ikke er bogført før og skal bogføres"
+        field.help_text = "Samme indsats, part, dato, art, beløb, konto, bilag, tekst og omkostningstype."
 
 
 class BudgetControlForm(forms.Form):

@@ -5,7 +5,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from accounts.models import Entry
+from accounts.models import BudgetLine, Entry
 from klyngeportal.exports import MONEY
 from klyngeportal.formats import format_number
 
@@ -13,27 +13,37 @@ from klyngeportal.formats import format_number
 class EntryTable(tables.Table):
     # Plain columns formatted in Python: a DateColumn renders a small template per cell.
     booking_date = tables.Column(verbose_name="Dato")
-    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",))
+    # Classes of the cells: static/accounts/accounts.css fits the list in 1280 px (wrap, min widths, nowrap).
+    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",),
+                               attrs={"td": {"class": "initiative wrap"}})
+    # Shown under the initiative's name on the page (``render_initiative``); its own column in the download.
     area = tables.Column(verbose_name="Område", accessor="initiative__area__name",
-                         order_by=("initiative__area__sort_order",))
+                         order_by=("initiative__area__sort_order",), visible=False)
     party = tables.Column(verbose_name="Part", accessor="party_label",
                           order_by=("party_kind", "municipality__name"))
-    kind = tables.Column(verbose_name="Art")
-    cost_kind = tables.Column(verbose_name="Omkostningstype")
+    # The page shows the kind with the cost kind under it (``kinds``); the download keeps them apart.
+    kind = tables.Column(verbose_name="Art", visible=False)
+    cost_kind = tables.Column(verbose_name="Omkostningstype", visible=False)
+    kinds = tables.Column(verbose_name="Art og type", accessor="kind", order_by=("kind", "cost_kind"),
+                          exclude_from_export=True)
     amount = tables.Column(verbose_name="Beløb", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    account_code = tables.Column(verbose_name="Konto")
-    voucher = tables.Column(verbose_name="Bilag")
-    text = tables.Column(verbose_name="Tekst")
-    created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by__username")
-    created_at = tables.Column(verbose_name="Oprettet")
-    state = tables.Column(verbose_name="Status", empty_values=(), orderable=False)
-    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+    account_code = tables.Column(verbose_name="Konto", attrs={"td": {"class": "code wrap"}})
+    voucher = tables.Column(verbose_name="Bilag", attrs={"td": {"class": "code wrap"}})
+    text = tables.Column(verbose_name="Tekst", attrs={"td": {"class": "text wrap"}})
+    # The page shows who and when in one column (``created``); the download keeps them apart.
+    created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by__username", visible=False)
+    created_at = tables.Column(verbose_name="Oprettet", visible=False)
+    created = tables.Column(verbose_name="Oprettet", accessor="created_at", order_by=("created_at",),
+                            exclude_from_export=True)
+    state = tables.Column(verbose_name="Status", empty_values=(), orderable=False, attrs={"td": {"class": "state"}})
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True,
+                            attrs={"td": {"class": "row-actions"}})
 
     class Meta:
         model = Entry
         fields = ()
-        sequence = ("booking_date", "initiative", "area", "party", "kind", "cost_kind", "amount", "account_code",
-                    "voucher", "text", "created_by", "created_at", "state", "actions")
+        sequence = ("booking_date", "initiative", "area", "party", "kind", "cost_kind", "kinds", "amount", "account_code",
+                    "voucher", "text", "created_by", "created_at", "created", "state", "actions")
         order_by = ("-booking_date",)
         attrs = {"class": "table entries"}
         per_page = 50
@@ -52,8 +62,18 @@ class EntryTable(tables.Table):
     def value_booking_date(self, value):
         return value  # a date: klyngeportal.exports writes dd.mm.åååå (CSV) or a typed date (xlsx)
 
+    def render_initiative(self, value, record):
+        return format_html('{}<br><small class="muted">{}</small>', value, record.initiative.area.name)
+
+    def value_initiative(self, value):
+        return value
+
     def render_created_at(self, value):
         return dateformat.format(timezone.localtime(value), "d.m.Y H:i")
+
+    def render_created(self, value, record):
+        return format_html('{}<br><small class="muted">{}</small>', record.created_by.username if record.created_by else "",
+                           dateformat.format(timezone.localtime(value), "d.m.Y H:i"))
 
     def value_created_at(self, value):
         return value
@@ -63,6 +83,10 @@ class EntryTable(tables.Table):
 
     def value_amount(self, value):
         return value  # a Decimal: klyngeportal.exports writes 1234,50 (CSV) or a number (xlsx)
+
+    def render_kinds(self, record):
+        return format_html('{}<br><small class="muted">{}</small>', record.get_kind_display(),
+                           record.get_cost_kind_display())
 
     def value_kind(self, record):
         return record.get_kind_display()
@@ -89,3 +113,47 @@ class EntryTable(tables.Table):
             return ""
         url = reverse("accounts:entry_reverse", args=[record.cluster_year_id, record.pk])
         return format_html('<a class="button small secondary" href="{}">Tilbagefør</a>', url)
+
+
+class BudgetLineTable(tables.Table):
+    """The budget lines of a cluster-year: initiative, area, source, party, budget; «Ret» for who may edit."""
+
+    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",))
+    area = tables.Column(verbose_name="Område", accessor="initiative__area__name",
+                         order_by=("initiative__area__sort_order", "initiative__name"))
+    source = tables.Column(verbose_name="Kilde")
+    party = tables.Column(verbose_name="Part", accessor="party_label",
+                          order_by=("party_kind", "municipality__name"))
+    amount = tables.Column(verbose_name="Budget", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = ()
+        sequence = ("initiative", "area", "source", "party", "amount", "actions")
+        order_by = ("initiative", "source", "party")
+        attrs = {"class": "table budget-lines"}
+        per_page = 50
+        empty_text = "Ingen budgetlinjer."
+        row_attrs = {"data-budget-line": lambda record: record.pk}
+
+    export_kinds = {"amount": MONEY}
+
+    def __init__(self, *args, may_edit: bool = False, **kwargs):
+        self.may_edit = may_edit
+        super().__init__(*args, **kwargs)
+
+    def render_amount(self, value):
+        return format_number(value, 2)
+
+    def value_amount(self, value):
+        return value
+
+    def value_source(self, record):
+        return record.get_source_display()
+
+    def render_actions(self, record):
+        if not self.may_edit:
+            return ""
+        url = reverse("accounts:budget_edit", args=[record.cluster_year_id, record.pk])
+        return format_html('<a class="button small secondary" href="{}">Ret</a>', url)

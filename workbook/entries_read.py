@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from functools import partial
 
 from openpyxl.utils import get_column_letter
 
 from accounts.models import ClusterYear, CostKind, Entry, EntryKind, ImportBatch, Initiative
 from accounts.parties import Party, party_key
+from accounts.selectors.duplicates import KEY_FIELDS, entry_key  # the one rule of «bogført allerede»
 from geography.selectors import cluster_municipalities
-from klyngeportal.formats import CENT, NumberProblem
+from klyngeportal.formats import NumberProblem
 from workbook import layout as L
 from workbook.cells import amount_value, date_value, is_empty, label_key, once, text_value
 from workbook.safety import Problem
@@ -26,18 +26,10 @@ MAX_ROWS = 200_000
 REF = "portal_ref"
 COLUMNS = [key for key, _, _ in L.ENTRY_COLUMNS]
 LETTERS = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
-KEY_FIELDS = ("initiative_id", "party_kind", "municipality_id", "region_id", "booking_date", "kind",
-              "amount", "account_code", "voucher", "text", "cost_kind")
 
 
 def cell_of(column: str | None, row_number: int) -> str:
     return f"{LETTERS[L.ENTRY_COL[column]] if column else 'A'}{row_number}"
-
-
-def entry_key(initiative_id, key, booking_date, kind, amount, account_code, voucher, text, cost_kind):
-    """What makes two entries the same (the party by its key)."""
-    return (initiative_id, key, booking_date, kind, Decimal(amount).quantize(CENT), account_code.strip(),
-            voucher.strip(), text.strip(), cost_kind)
 
 
 @dataclass

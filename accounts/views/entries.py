@@ -10,9 +10,11 @@ from django_tables2 import SingleTableMixin
 from accounts import forms, selectors, services
 from accounts.filters import EntryFilter
 from accounts.models import Entry
+from accounts.selectors.lists import entry_totals
 from accounts.services.budget_control import ConfirmationNeeded
 from accounts.tables import EntryTable
 from accounts.views.common import members_of, page_context, refusal_page
+from accounts.views.listing import FilteredTotalsMixin
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.formats import NumberMode, NumberProblem, format_number, parse_danish_number
 from klyngeportal.forms_flow import form_flow
@@ -21,10 +23,14 @@ from users.access import get_cluster_year_or_404, has_permission
 
 # --- entries ---------------------------------------------------------------
 
-class EntryListView(TableDownloadMixin, SingleTableMixin, FilterView):
-    """Entries of one cluster-year: filters, sorting, pagination and CSV of the filtered list."""
+class EntryListView(FilteredTotalsMixin, TableDownloadMixin, SingleTableMixin, FilterView):
+    """Entries of one cluster-year: filters, free-text search, sorting, pagination, CSV of the filtered list.
+
+    The totals of what is filtered (expenses, income, net) come from one query, which also counts the rows.
+    """
 
     table_class = EntryTable
+    totals_of = staticmethod(entry_totals)
     filterset_class = EntryFilter
     template_name = "accounts/entry_list.html"
     export_formats = ("csv",)

@@ -155,10 +155,3 @@ def budget_edit(request, pk: int, line_pk: int):
     return done or render(request, "accounts/budget_line_form.html",
                           page_context(request, cluster_year, form=form, line=line))
 
-
-def budget_list(request, pk: int):
-    cluster_year = get_cluster_year_or_404(request.user, pk)
-    lines = (BudgetLine.objects.filter(cluster_year=cluster_year)
-             .select_related("initiative__area", "municipality", "region")
-             .order_by("initiative__name", "source", "party_kind", "municipality__name"))
-    return render(request, "accounts/budget_line_list.html", page_context(request, cluster_year, lines=lines))
