@@ -204,7 +204,7 @@ def download_visits(world) -> list[Visit]:  # noqa: F811
     return visits
 
 
-def _scan(world, visits) -> list[str]:  # noqa: F811
+def _scan(world, visits, statuses=(200,)) -> list[str]:  # noqa: F811
     clients: dict[str, Client] = {}
     problems = []
     for visit in visits:
@@ -214,7 +214,7 @@ def _scan(world, visits) -> list[str]:  # noqa: F811
             if visit.role != "anonymous":
                 client.force_login(world.users[visit.role])
         status, content_type, body = _get(client, visit.path)
-        if status != 200:
+        if status not in statuses:
             continue  # the matrix reports a wrong status
         problems += [f"{visit.path} ({visit.role}): {found}" for found in findings(_text_of(content_type, body))]
     return problems
@@ -324,3 +324,21 @@ def test_the_admin_forms_write_years_without_a_separator(world):  # noqa: F811
         assert values == [str(obj.year)], (info, values)
         checked += 1
     assert checked == 3
+
+
+@pytest.mark.django_db
+def test_the_error_pages_are_danish(world):  # noqa: F811
+    """404, 403 and 405 (a GET on a POST-only address) as a reader meets them."""
+    cy_b = reverse("accounts:cluster_year_detail", args=[world.cy_b.pk])
+    visits = [
+        Visit("404", "secretariat_a", "/findes-ikke/"),
+        Visit("404", "secretariat_a", cy_b),  # another cluster's accounts
+        Visit("403", "ssu_a", reverse("accounts:entry_create", args=[world.cy_a.pk])),
+        Visit("405", "secretariat_a", reverse("accounts:funding_propose", args=[world.cy_a.pk])),
+    ]
+    for visit in visits:
+        client = Client()
+        client.force_login(world.users[visit.role])
+        assert str(client.get(visit.path).status_code) == visit.name, visit
+    problems = _scan(world, visits, statuses=(403, 404, 405))
+    assert not problems, "\n".join(problems)
