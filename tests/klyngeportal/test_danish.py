@@ -342,3 +342,21 @@ def test_the_error_pages_are_danish(world):  # noqa: F811
         assert str(client.get(visit.path).status_code) == visit.name, visit
     problems = _scan(world, visits, statuses=(403, 404, 405))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_history_names_a_changed_relation(world):  # noqa: F811
+    """An initiative handed to a municipality: «Ansvarlig kommune: – → Aarhus Kommune», not «#101»."""
+    from accounts import services
+
+    admin_user = world.users["admin"]
+    services.initiative_update(
+        initiative=world.initiative_a, cluster_year=world.cy_a, by=admin_user,
+        responsible="municipality", responsible_municipality=world.municipality_a,
+    )
+    client = Client()
+    client.force_login(admin_user)
+    text = visible_text(client.get(reverse("accounts:history", args=[world.cy_a.pk])).content.decode())
+    assert f"Ansvarlig kommune: – → {world.municipality_a}" in text
+    assert "Ansvarlig: Klyngen i fællesskab → En kommune" in text
+    assert f"#{world.municipality_a.pk}" not in text
