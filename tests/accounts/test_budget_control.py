@@ -3,6 +3,7 @@
 Boundaries: exactly at budget books, one øre over warns or stops, a reversal brings spend back under
 budget, an income never overruns; the pure ``overruns`` over a list of rows (as the import calls it).
 """
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -176,3 +177,16 @@ def test_the_entry_form_shows_the_confirm_checkbox_when_needed(budgeted, client_
     assert "overskridelse 0,01 kr." in body and not Entry.objects.exists()
     assert client.post(url, {**data, "confirm": "on"}).status_code == 302
     assert Entry.objects.get().confirmation.confirmed_by == users["secretariat_a"]
+
+
+def test_overruns_take_the_unsaved_entries_of_check_entry_rows(budgeted, initiative_a, aarhus_kommune):
+    """The import's path: ``check_entry_rows`` gives unsaved entries; a mix of ordinary and overrunning rows."""
+    rows = [factories.booking_row(initiative_a, aarhus_kommune, datetime.date(2022, 3, day), "expense", amount,
+                                  "4.62.82", "Syntetisk", f"SYN-{day}")
+            for day, amount in [(1, "400.00"), (2, "600.00"), (3, "250.00")]]
+    entries, problems = services.check_entry_rows(cluster_year=budgeted, rows=rows)
+    assert problems == []
+    found = overruns(BudgetState.load(budgeted), entries)
+    assert [(o.kind, o.spend_after, o.over) for o in found] == [
+        ("initiative", Decimal("1250.00"), Decimal("250.00")), ("party", Decimal("1250.00"), Decimal("250.00")),
+    ]
