@@ -264,3 +264,25 @@ def test_the_preview_totals_show_expenses_and_income_apart(ledger):
     billund = next(r for r in totals.by_party if r.label.startswith("Billund"))
     assert billund.expenses_after - billund.expenses_before == Decimal("4321.00")
     assert totals.total.income_after - totals.total.income_before == Decimal("499.75")
+
+
+def test_the_command_accepts_warnings_only_when_asked_and_prints_refusals_as_json(ledger, tmp_path):
+    from django.core.management import CommandError
+
+    path = tmp_path / "kopi.xlsx"
+    path.write_bytes(edit(export_bytes(ledger.cy), copy_row("B-1", keep_ref=False)))
+    args = ("import_accounts", str(path), "--region", "Syddanmark", "--cluster", "Lillebælt-klyngen",
+            "--year", "2022", "--user", ledger.secretariat.username)
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    assert "Intet at indlæse: filen svarer til regnskabet." in out.getvalue()
+    assert "advarsel Regnskab!A9: Rækken ser ud til at være bogført allerede" in out.getvalue()
+    call_command(*args, "--accept-warnings", stdout=io.StringIO())
+    assert live_entries(ledger.cy).filter(voucher="B-1").count() == 2
+    bad = tmp_path / "fejl.xlsx"
+    bad.write_bytes(edit(export_bytes(ledger.cy), append_row([*NEW[:7], "ca. 5 kr", "Syntetisk", "N-9"])))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 fejl"):
+        call_command(*args[:1], str(bad), *args[2:], "--json", stdout=out, stderr=io.StringIO())
+    refused = json.loads(out.getvalue())
+    assert refused["booked"] is False and refused["problems"][0]["cell"] == "H10"  # below 8 entries now
