@@ -1,4 +1,4 @@
-"""The cluster-year page, the entry list and the history keep the same query count at 10 and 1,000 entries."""
+"""The cluster-year page, the entry list, the budget list and the history keep the same query count at 10 and 1,000 entries."""
 import datetime
 from decimal import Decimal
 
@@ -15,6 +15,10 @@ DETAIL_QUERIES = 17
 # Pinned: session + user (+ the SSU member's region in the page header), the cluster-year, the cluster's
 # memberships (party choices), the filter's areas and initiatives, the page count and the page itself.
 LIST_QUERIES = 9
+# Pinned: session + user (+ the SSU member's region in the page header), the cluster-year, the cluster's
+# memberships (party choices), the filter's areas and initiatives, the totals of what is filtered (which also
+# count the rows: no COUNT of its own) and the page itself.
+BUDGET_LIST_QUERIES = 9
 # The history: session + user, the cluster-year, the UNION count and page, then at most one query per
 # source present on the page (seven sources): bounded by 12 whatever the history's length.
 HISTORY_MAX_QUERIES = 12
@@ -73,6 +77,33 @@ def test_entry_list_query_count_is_pinned(world, users, client_for, django_asser
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(url, {"kind": "expense", "cost_kind": "development", "party": f"m:{members[0].pk}"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_budget_list_query_count_is_pinned(world, users, client_for, django_assert_num_queries, area, n):
+    cy, initiatives, members = world
+    fill(cy, users["secretariat_a"], initiatives, members, n)
+    for i in range(1 + n // 100):  # more budget lines with the data: 1 more initiative at 10 entries, 11 at 1,000
+        initiative = services.initiative_create(
+            cluster_year=cy, by=users["secretariat_a"], name=f"Syntetisk indsats {i}", area=area,
+            responsible=Initiative.Responsible.REGION, status="planned",
+        )
+        for municipality in members:
+            services.budget_line_set(cluster_year=cy, by=users["secretariat_a"], initiative=initiative,
+                                     source="local", party_kind="municipality", municipality=municipality,
+                                     amount=Decimal("100.00"))
+    client = client_for(users["ssu_a"])
+    url = reverse("accounts:budget_list", args=[cy.pk])
+    with django_assert_num_queries(BUDGET_LIST_QUERIES):
+        response = client.get(url, {"sort": "-amount", "page": 1})
+    assert response.status_code == 200
+    with django_assert_num_queries(BUDGET_LIST_QUERIES):
+        response = client.get(url, {"source": "startup", "party": f"m:{members[0].pk}"})
+    assert response.status_code == 200
+    assert response.context["filtered_totals"].budget == Decimal("5000.00")
+    with django_assert_num_queries(BUDGET_LIST_QUERIES + 1):  # + the chosen area, looked up by its filter
+        response = client.get(url, {"area": area.pk, "source": "local"})
+    assert response.context["filtered_totals"].count == len(members) * (1 + n // 100)
 
 
 @pytest.mark.parametrize("n", [10, 1000])
