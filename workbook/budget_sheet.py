@@ -21,8 +21,9 @@ from decimal import Decimal
 from functools import partial
 
 from accounts import services
-from accounts.models import BudgetLine, FundingSource, Initiative
+from accounts.models import BudgetLine, BudgetMonth, FundingSource, Initiative
 from accounts.services.amounts import kr
+from accounts.services.phasing import budget_phasing_set, equal_spread
 from klyngeportal.formats import NumberProblem
 from workbook import layout as L
 from workbook.cells import amount_value, is_empty
@@ -31,6 +32,7 @@ from workbook.plan import Action, SheetPlan
 from workbook.safety import Problem
 
 ZERO = Decimal("0.00")
+IMPORT_REASON = "Indlæst fra Excel-skabelonen"
 SOURCE_LABELS = dict(FundingSource.choices)
 
 
@@ -43,6 +45,7 @@ class BudgetRow:
     source: str
     party: object
     amount: Decimal
+    months: dict[int, Decimal] | None = None  # the Jan..Dec columns when any is filled (an empty month is 0)
 
     @property
     def key(self) -> tuple:
@@ -111,12 +114,36 @@ class _Reader:
             else:
                 if amount < 0:
                     problem("amount", "Budgettet må ikke være negativt.")
+        months = self._months(problem, values, amount)
         for p in problems:
             plan.error(p)
         if problems:
             return None
         return BudgetRow(row_number, initiative, name_key, initiative.name if initiative else name, source,
-                         party, amount)
+                         party, amount, months)
+
+    @staticmethod
+    def _months(problem, values, amount) -> dict[int, Decimal] | None:
+        """The phasing of the row's Jan..Dec cells: None when all are empty; else the twelve must sum to Budget."""
+        cells = values[5:5 + len(L.BUDGET_MONTH_KEYS)]
+        if all(is_empty(v) for v in cells):
+            return None
+        months: dict[int, Decimal] = {}
+        for number, (key, value) in enumerate(zip(L.BUDGET_MONTH_KEYS, cells, strict=True), start=1):
+            try:
+                months[number] = ZERO if is_empty(value) else amount_value(value)
+            except NumberProblem as exc:
+                problem(key, exc.message)
+                return None
+            if months[number] < 0:
+                problem(key, "Et månedsbeløb må ikke være negativt.")
+                return None
+        total = sum(months.values(), ZERO)
+        if amount is not None and total != amount:
+            problem(L.BUDGET_MONTH_KEYS[-1], f"Månederne summer til {kr(total)}, men budgettet er {kr(amount)}. "
+                                             "Fordel hele beløbet, øre for øre, eller lad månederne stå tomme.")
+            return None
+        return months
 
     def _new_initiative(self, problem, row_number, name, name_key, area_text, area_key) -> None:
         cy = self.cy
@@ -148,16 +175,30 @@ def _set_line(cluster_year, row: BudgetRow, created, user):
     return services.budget_line_set(
         cluster_year=cluster_year, by=user, initiative=initiative, source=row.source,
         party_kind=row.party.kind, municipality=row.party.municipality_id, region=row.party.region_id,
-        amount=row.amount,
+        amount=row.amount, reason=IMPORT_REASON, months=row.months,
     )
 
 
-def _update_line(line, amount, user):
-    return services.budget_line_update(line=line, by=user, amount=amount)
+def _update_line(line, amount, user, months=None):
+    return services.budget_line_update(line=line, by=user, amount=amount, reason=IMPORT_REASON, months=months)
+
+
+def _phase_line(line, months, user):
+    return budget_phasing_set(line=line, by=user, months=months)
 
 
 def _remove_line(line, reason, user):
     services.budget_line_remove(line=line, by=user, reason=reason)
+
+
+def _phasing_changes(row: BudgetRow, line: BudgetLine, stored: dict[int, dict[int, Decimal]]) -> bool:
+    """Whether the row's months change the line's phasing (empty months leave it as it is)."""
+    if row.months is None:
+        return False
+    current = stored.get(line.pk)
+    if current is None or len(current) != 12:
+        return [row.months[m] for m in range(1, 13)] != equal_spread(line.amount)
+    return row.months != current
 
 
 def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
@@ -171,6 +212,10 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
                  .select_related("initiative__area", "municipality", "region").order_by("id")):
         lines[(("id", line.initiative_id), line.source, line.party_key)] = line
     reader = _Reader(cluster_year, lines.values())
+    stored: dict[int, dict[int, Decimal]] = {}
+    for month in BudgetMonth.objects.filter(budget_line__cluster_year=cluster_year).values(
+            "budget_line_id", "month", "amount"):
+        stored.setdefault(month["budget_line_id"], {})[month["month"]] = month["amount"]
     refusal = status_problem("edit_accounts", cluster_year)
     created: dict[str, Initiative] = {}
     seen: dict[tuple, int] = {}
@@ -214,8 +259,14 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
                 needed_new.add(row.new_key)
             changes.append(Action(f"Nyt budget: {row.label}: {kr(row.amount)}",
                                   partial(_set_line, cluster_year, row, created), "new"))
-        elif row.amount == line.amount:
+        elif row.amount == line.amount and not _phasing_changes(row, line, stored):
             plan.count("unchanged")
+        elif row.amount == line.amount:
+            plan.count("changed")
+            if refuse(row):
+                continue
+            changes.append(Action(f"Periodisering ændres: {row.label}", partial(_phase_line, line, row.months),
+                                  "changed"))
         else:
             plan.count("changed")
             if refuse(row):
@@ -225,7 +276,7 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
                                       partial(_remove_line, line, "Fjernet ved indlæsning (beløb 0)"), "changed"))
             else:
                 changes.append(Action(f"Budget ændres: {row.label}: {kr(line.amount)} → {kr(row.amount)}",
-                                      partial(_update_line, line, row.amount), "changed"))
+                                      partial(_update_line, line, row.amount, months=row.months), "changed"))
 
     for key, line in lines.items():
         if key in seen:

@@ -57,7 +57,7 @@ def _criterion(ref: str, text: str) -> str:
 # --- sheets ------------------------------------------------------------------
 
 def _guide(sheet: Sheet, data: TemplateData, blank: bool):
-    sheet.setup([110], freeze_row=None)
+    sheet.setup([110, 20, 20, 20, 20], freeze_row=None)
     cy, year = data.cluster_year, data.year
     what = "Tom skabelon" if blank else f"Udfyldt eksport pr. {timezone.localtime():%d.%m.%Y %H:%M}"
     carried = data.carried_in
@@ -112,6 +112,24 @@ def _guide(sheet: Sheet, data: TemplateData, blank: bool):
                               "Videreførelse og kan budgetteres med kilden «Videreført fra forrige år»."))
     for style, text in lines:
         sheet.append([(text, style)])
+    if data.budget_figures:
+        _guide_budget_figures(sheet, data)
+
+
+def _guide_budget_figures(sheet: Sheet, data: TemplateData) -> None:
+    """Oprindeligt budget (at the first submission), korrigeret budget (now), forbrug and rest, as values."""
+    cy = data.cluster_year
+    when = (f"fastlagt ved første indsendelse {timezone.localtime(cy.original_budget_at):%d.%m.%Y}"
+            if cy is not None and cy.original_budget_at else "regnskabet er ikke indsendt: det aktuelle budget")
+    sheet.append([("", "text")])
+    sheet.append([("Oprindeligt og korrigeret budget", "bold")])
+    sheet.append([(f"Oprindeligt budget: {when}. Korrigeret budget: budgettet nu, med senere revisioner. "
+                   "Forbrug er netto (udgifter minus indtægter); Rest = korrigeret budget − forbrug.", "text")])
+    sheet.append([(h, "header") for h in ("Pr. indsatsområde, indsats og part", "Oprindeligt budget",
+                                          "Korrigeret budget", "Forbrug", "Rest")])
+    for group, label, original, revised, spend, rest in data.budget_figures:
+        sheet.append([(f"{group}: {label}" if group != "I alt" else "I alt", "text"),
+                      (original, "money"), (revised, "money"), (spend, "money"), (rest, "money")])
 
 
 def _lists(wb, sheet: Sheet, data: TemplateData):
@@ -139,18 +157,21 @@ def _lists(wb, sheet: Sheet, data: TemplateData):
 
 
 def _budget(sheet: Sheet, data: TemplateData):
+    months = len(L.BUDGET_MONTH_KEYS)
     sheet.setup([w for _, _, w in L.BUDGET_COLUMNS],
-                column_styles={0: "input", 1: "input", 2: "input", 3: "input", 4: "input_money"})
+                column_styles={0: "input", 1: "input", 2: "input", 3: "input", 4: "input_money",
+                               **{5 + n: "input_money" for n in range(months)}})
     sheet.list_validation(0, L.LIST_INITIATIVES, "en indsats")
     sheet.list_validation(1, L.LIST_AREAS, "et indsatsområde")
     sheet.list_validation(2, L.LIST_SOURCES, "en finansieringskilde")
     sheet.list_validation(3, L.LIST_PARTIES, "en part")
     sheet.append([(h, "header") for h in L.BUDGET_HEADERS])
-    for initiative, area, source, party, amount in data.budget_rows:
+    phased = data.budget_row_months or [None] * len(data.budget_rows)
+    for (initiative, area, source, party, amount), line_months in zip(data.budget_rows, phased, strict=True):
         sheet.append([(initiative, "input"), (area, "input"), (source, "input"), (party, "input"),
-                      (amount, "input_money")])
+                      (amount, "input_money"), *[(m, "input_money") for m in (line_months or [None] * months)]])
     for _ in range(SPARE_ROWS // 5):
-        sheet.append([(None, "input")] * 4 + [(None, "input_money")])
+        sheet.append([(None, "input")] * 4 + [(None, "input_money")] * (1 + months))
 
 
 ENTRY_STYLES = {"booking_date": "input_date", "account_code": "input_text", "amount": "input_money",

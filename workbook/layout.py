@@ -41,7 +41,12 @@ BUDGET_COLUMNS = [
     ("source", "Kilde", 26),
     ("party", "Part", 26),
     ("amount", "Budget", 16),
+    # Optional phasing: the line's amount per month. All empty: spread equally over the year; filled, the
+    # twelve must sum to Budget exactly (an empty month is 0).
+    *[(f"month_{n}", name, 11) for n, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"), start=1)],
 ]
+BUDGET_MONTH_KEYS = [f"month_{n}" for n in range(1, 13)]
 BUDGET_HEADERS = [header for _, header, _ in BUDGET_COLUMNS]
 
 CARRYOVER_COLUMNS = [

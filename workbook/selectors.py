@@ -39,6 +39,10 @@ class TemplateData:
     areas: list[str]
     parties: list[Party]
     budget_rows: list[tuple[str, str, str, str, Decimal]] = field(default_factory=list)
+    # Per budget row: its twelve months when phased (stored), else None (spread equally: the cells stay empty).
+    budget_row_months: list[list[Decimal] | None] = field(default_factory=list)
+    # The Vejledning's «Oprindeligt og korrigeret budget»: (group, label, original, revised, spend, rest).
+    budget_figures: list[tuple[str, str, Decimal, Decimal, Decimal, Decimal]] = field(default_factory=list)
     paid_by_party: dict[str, Decimal] = field(default_factory=dict)
     joint_paid: Decimal = Decimal("0.00")
     commitments: dict[str, CarryOverCommitment] = field(default_factory=dict)
@@ -117,6 +121,9 @@ def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | No
     )
     if blank:
         return data
+    for group, rows in (("Indsatsområde", summary.by_area), ("Indsats", summary.by_initiative),
+                        ("Part", [r for r in summary.by_party if r.key != JOINT_KEY]), ("I alt", [summary.totals])):
+        data.budget_figures += [(group, r.label, r.original, r.budget, r.spend, r.remaining) for r in rows]
     funded = {line.party_key for line in summary.funding_lines}
     data.carried_in = sum((line.paid for line in summary.funding_lines if line.source == FundingSource.CARRYOVER), Decimal("0.00"))
     data.paid_by_party = {key: row.paid for key, row in by_party.items() if key in funded and key != JOINT_KEY}
@@ -125,13 +132,15 @@ def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | No
     labels = data.party_by_key
     for line in (
         BudgetLine.objects.filter(cluster_year=cluster_year)
-        .select_related("initiative__area")
+        .select_related("initiative__area").prefetch_related("months")
         .order_by("initiative__name", "source", "party_kind", "municipality__name", "region__code", "id")
     ):
         data.budget_rows.append((
             line.initiative.name, line.initiative.area.name,
             line.get_source_display(), labels[line.party_key].label, line.amount,
         ))
+        months = sorted(line.months.all(), key=lambda m: m.month)
+        data.budget_row_months.append([m.amount for m in months] if len(months) == 12 else None)
     for commitment in CarryOverCommitment.objects.filter(cluster_year=cluster_year):
         data.commitments[commitment.party_key] = commitment
     return data
