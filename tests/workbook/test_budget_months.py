@@ -53,3 +53,18 @@ def test_filled_months_are_imported_and_must_sum_exactly(ledger):
     apply(plan, ledger.secretariat)
     stored = dict(BudgetMonth.objects.filter(budget_line=line).values_list("month", "amount"))
     assert stored[12] == line.amount and sum(stored.values()) == line.amount
+
+
+def test_guide_shows_original_and_revised_budget(ledger):
+    import io
+
+    from openpyxl import load_workbook
+
+    from .helpers import export_bytes
+
+    ws = load_workbook(io.BytesIO(export_bytes(ledger.cy)))[L.SHEET_GUIDE]
+    rows = [tuple(c.value for c in row[:5]) for row in ws.iter_rows()]
+    assert ("Pr. indsatsområde, indsats og part", "Oprindeligt budget", "Korrigeret budget", "Forbrug", "Rest") in rows
+    total = next(r for r in rows if r[0] == "I alt")
+    budget = sum(line.amount for line in BudgetLine.objects.filter(cluster_year=ledger.cy))
+    assert Decimal(str(total[1])) == Decimal(str(total[2])) == budget  # not submitted: original = budget
