@@ -27,7 +27,8 @@ step / its floor. Peak memory is the process's peak resident set during each ste
 reset before the step), Python and Django included. With tracing (the default) one more pass of the
 export and of the unchanged preview runs under tracemalloc for the Python peak (its times are not the
 figures). Targets: export <= 0.5x its floor (issue 11); unchanged preview <= 1.5x its floor (issue
-12); every step's peak <= 250 MB. The last line printed is a JSON object.
+12), each judged on wall-clock and on CPU time (the larger ratio); every step's peak <= 250 MB. The
+last line printed is a JSON object.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ if str(ROOT) not in sys.path:
 
 from bench.workbook_files import (  # noqa: E402
     CHANGE,
-    change_amounts,
+    change_amounts_apart,
     floor_read,
     floor_write,
     measure,
@@ -196,8 +197,7 @@ def run(n: int, workdir: Path, rounds: int, trace: bool, changes: int) -> dict:
 
         count, figures = measure(export)  # the first export, for the file the other steps read
         assert count == n, (count, n)
-        changed_bytes, changed_refs = change_amounts(path.read_bytes(), changes)
-        changed_path.write_bytes(changed_bytes)
+        changed_refs = change_amounts_apart(path, changed_path, changes)  # in a child: not in our peaks
         steps: dict[str, list[dict]] = {name: [] for pair in STEPS for name in pair}
         checks = []
         for _ in range(rounds):
@@ -257,8 +257,11 @@ def run(n: int, workdir: Path, rounds: int, trace: bool, changes: int) -> dict:
     peak_mb = max(result[s]["peak_rss_bytes"] for s, _ in STEPS) / 1024 / 1024
     result["peak_mb"] = round(peak_mb, 1)
     result["verdicts"] = {
-        "export_ratio": result["export_ratio"] <= TARGETS["export_ratio"],
-        "preview_unchanged_ratio": result["preview_unchanged_ratio"] <= TARGETS["preview_unchanged_ratio"],
+        # On wall-clock and on this process's CPU time both: on a shared machine the wall-clock ratio carries
+        # the other processes' noise, the CPU ratio is what an idle machine would show (SQLite runs in-process).
+        "export_ratio": max(result["export_ratio"], result["export_cpu_ratio"]) <= TARGETS["export_ratio"],
+        "preview_unchanged_ratio": max(result["preview_unchanged_ratio"], result["preview_unchanged_cpu_ratio"])
+        <= TARGETS["preview_unchanged_ratio"],
         "peak_mb": peak_mb <= TARGETS["peak_mb"],
         "unchanged_all_unchanged": entries_counts.get("unchanged") == n and result["preview_unchanged"][
             "nothing_to_import"],

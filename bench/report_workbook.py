@@ -89,6 +89,12 @@ def own_bench_lines(own: dict) -> list[str]:
     return running_copy_lines(data)
 
 
+def _met(data: dict, step: str) -> bool:
+    """Within target on wall-clock and on CPU time both (the CPU ratio is what an idle machine would show)."""
+    worst = max(data.get(f"{step}_ratio", 0), data.get(f"{step}_cpu_ratio", 0))
+    return 0 < worst <= WORKBOOK_TARGETS[step]
+
+
 def running_copy_lines(data: dict) -> list[str]:
     """The figures of one bench/bench_workbook.py run (its JSON) as Markdown: each step beside its floor."""
     changes, verdicts = data.get("changes", "?"), data.get("verdicts", {})
@@ -97,7 +103,7 @@ def running_copy_lines(data: dict) -> list[str]:
         r, f = data.get(step, {}), data.get(floor, {})
         mb = r.get("peak_rss_bytes", 0) / 1024 / 1024
         if step in WORKBOOK_TARGETS:
-            verdict = "met" if verdicts.get(f"{step}_ratio") and mb <= WORKBOOK_MB_TARGET else "NOT MET"
+            verdict = "met" if _met(data, step) and mb <= WORKBOOK_MB_TARGET else "NOT MET"
         else:
             verdict = "reported" + ("" if mb <= WORKBOOK_MB_TARGET else "; memory NOT MET")
         rows.append([
@@ -119,7 +125,8 @@ def running_copy_lines(data: dict) -> list[str]:
         f"({data.get('date', '')}; **synthetic data** in a {data.get('database', 'throwaway')} database, rolled back; "
         f"{env.get('openpyxl_xml', 'openpyxl')}; load average {data.get('load_before', 0):.1f} before, "
         f"{data.get('load_average', 0):.1f} after, on 2 cores shared with other engineers' test runs). Each step and "
-        f"its openpyxl-alone floor in interleaved rounds, medians; seconds wall-clock (CPU of this process):",
+        f"its openpyxl-alone floor in interleaved rounds, medians; seconds wall-clock (CPU of this process); a "
+        f"time target is met when both the wall-clock and the CPU ratio are within it:",
         "",
         *_table(["step", "seconds (CPU)", "floor: openpyxl alone, seconds (CPU)", "seconds / floor", "peak RSS MB",
                  "target", "verdict", "rounds, seconds"], rows),
@@ -161,7 +168,7 @@ def workbook_targets(results: dict) -> list[tuple[str, str, str]]:
         if data.get("entries", 0) < FULL_ENTRIES:
             out.append((name, "not judged", f"ran with {data.get('entries', 0):,} entries only: {figure}"))
         else:
-            met = seconds_ratio <= WORKBOOK_TARGETS[step] and mb <= WORKBOOK_MB_TARGET
+            met = _met(data, step) and mb <= WORKBOOK_MB_TARGET
             out.append((name, "met" if met else "NOT MET", figure))
     check = wb.get("check")
     if check:
