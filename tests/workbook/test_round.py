@@ -114,3 +114,21 @@ def test_first_empty_row_is_below_the_data(ledger):
 
     ws = load_workbook(io.BytesIO(export_bytes(ledger.cy)))["Regnskab"]
     assert first_empty_row(ws) == 9  # header + 7 standing entries
+
+
+def test_a_refusal_while_booking_leaves_nothing_half_written(funded):
+    """85.000 fits Billund's unspent money before the file's entries (87.954,33), not after them (83.923,50):
+    the service refuses the commitment after the entries and budget lines were written, and all of it
+    is rolled back; the refusal is shown at its cell."""
+    ledger = funded
+    data = edit(export_bytes(ledger.cy), lambda wb: the_round(wb, commitment=85000))
+    plan = preview(ledger.cy, data, ledger.secretariat)
+    assert not plan.errors, plan.errors
+    before = (counts(), list(BudgetLine.objects.values_list("pk", "amount")),
+              CarryOverCommitment.objects.count())
+    with pytest.raises(ImportRefused) as info:
+        commit(ledger.cy, data, ledger.secretariat, fingerprint=plan.fingerprint)
+    [problem] = info.value.problems
+    assert problem.sheet == "Videreførelse" and problem.cell.startswith("E"), problem
+    after = (counts(), list(BudgetLine.objects.values_list("pk", "amount")), CarryOverCommitment.objects.count())
+    assert after == before
