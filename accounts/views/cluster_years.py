@@ -13,6 +13,7 @@ from accounts import history as timeline
 from accounts.charts import budget_vs_spend_svg, cumulative_svg
 from accounts.models import ClusterYear, ReviewStatus
 from accounts.selectors.phasing import cluster_year_phasing
+from accounts.selectors.revisions import budget_revisions
 from accounts.selectors.warnings import cluster_year_warnings
 from accounts.services.budget_control import budget_control_set
 from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
@@ -86,6 +87,7 @@ def cluster_year_detail(request, pk: int):
     return render(request, "accounts/cluster_year_detail.html", page_context(
         request, cluster_year, summary=summary, chart=budget_vs_spend_svg(summary.by_area),
         sibling_years=sibling_years, control_form=control_form, phasing=phasing,
+        revisions=budget_revisions(cluster_year),  # +1 query once submitted (none in a draft)
         cumulative_chart=cumulative_svg(phasing.month_names, phasing.cumulative_budget, phasing.cumulative_spend,
                                         months_passed=phasing.months_passed),
         warnings=cluster_year_warnings(cluster_year, summary),

@@ -126,10 +126,12 @@ def test_cluster_year_page_shows_the_labels_and_figures(budgeted, users, client_
     cy, line = budgeted
     services.entry_create(**entry_kwargs(amount=Decimal("400.00")))
     submit_and_return(cy, users)
-    services.budget_line_update(line=line, by=users["secretariat_a"], amount="1500,00", reason="Op")
+    services.budget_line_update(line=line, by=users["secretariat_a"], amount="1500,00",
+                                reason="Syntetisk revision op")
     html = client_for(users["ssu_a"]).get(reverse("accounts:cluster_year_detail", args=[cy.pk])).content.decode()
     for label in LABELS:
         assert label in html
+    assert "Budgetrevisioner" in html and "Syntetisk revision op" in html  # who, when, why, old → new
     assert 'data-original="1000.00"' in html
     assert 'data-revised="1500.00"' in html
     assert "Prognose = forbrug bogført til dato" in html
