@@ -147,3 +147,19 @@ def test_review_page_shows_the_revised_budget(budgeted, users, client_for, entry
     for label in LABELS[:4]:
         assert label in html
     assert "1.000,00" in html and "1.500,00" in html and "1.100,00" in html  # original, revised, rest
+
+
+@pytest.mark.parametrize("changes", [1, 12])
+def test_submitted_page_query_count_is_constant_in_revisions(budgeted, users, client_for, django_assert_num_queries,
+                                                            changes):
+    from tests.accounts.test_query_counts import DETAIL_QUERIES
+
+    cy, line = budgeted
+    submit_and_return(cy, users)
+    for i in range(changes):
+        services.budget_line_update(line=line, by=users["secretariat_a"], amount=f"{1001 + i},00", reason=f"R{i}")
+    client = client_for(users["secretariat_a"])
+    # Once submitted: + the original budget (cluster_year_summary) and + the revisions' list.
+    with django_assert_num_queries(DETAIL_QUERIES + 2):
+        response = client.get(reverse("accounts:cluster_year_detail", args=[cy.pk]))
+    assert response.content.decode().count("<td>R") == changes
