@@ -135,8 +135,20 @@ def _data_rows(ws) -> list[tuple[int, tuple]]:
             if not all(is_empty(v) for v in values)]
 
 
-def _other_sheets(wb, cluster_year: ClusterYear, *, reverse_removed: bool) -> list[SheetPlan]:
-    """Budget and Videreførelse, by their planners (``workbook.budget_sheet``, ``workbook.carryover_sheet``)."""
+def _spend_change(entries: EntriesPlan) -> dict[str, Decimal]:
+    """How much Regnskab's plan changes each party's net spend (expenses less income), by party key."""
+    change: dict[str, Decimal] = {}
+    for (_, key, kind), amount in entries.delta.items():
+        signed = amount if kind == EntryKind.EXPENSE else -amount
+        change[key] = change.get(key, Decimal("0.00")) + signed
+    return change
+
+
+def _other_sheets(wb, cluster_year: ClusterYear, *, reverse_removed: bool, entries: EntriesPlan) -> list[SheetPlan]:
+    """Budget and Videreførelse, by their planners (``workbook.budget_sheet``, ``workbook.carryover_sheet``).
+
+    Videreførelse is planned with Regnskab's effect on each party's spend: commitments are recorded
+    after the entries, so they are held to the unspent money as it will be then."""
     plans = []
     try:
         from workbook.budget_sheet import plan_budget_sheet
@@ -147,7 +159,8 @@ def _other_sheets(wb, cluster_year: ClusterYear, *, reverse_removed: bool) -> li
     except ImportError:  # pragma: no cover
         plan_carryover_sheet = None
     for title, planner, kwargs in ((L.SHEET_BUDGET, plan_budget_sheet, {"remove_missing": reverse_removed}),
-                                   (L.SHEET_CARRYOVER, plan_carryover_sheet, {})):
+                                   (L.SHEET_CARRYOVER, plan_carryover_sheet,
+                                    {"spend_change": _spend_change(entries)})):
         if planner is None or title not in wb.sheetnames:
             continue
         if cluster_year.pk is None:
@@ -167,7 +180,7 @@ def plan_workbook(wb, cluster_year: ClusterYear, *, sha256: str, filename: str, 
     if out.problems and not out.rows:  # the header is wrong: nothing else is worth reading
         raise ImportRefused(out.problems)
     entries = plan_entries(out, lookups, reverse_removed=reverse_removed, accepted=frozenset(accepted))
-    sheets = [entries, *_other_sheets(wb, cluster_year, reverse_removed=reverse_removed)]
+    sheets = [entries, *_other_sheets(wb, cluster_year, reverse_removed=reverse_removed, entries=entries)]
     if not out.rows and not any(plan.actions or plan.problems or plan.warnings for plan in sheets):
         raise ImportRefused([Problem(L.SHEET_ENTRIES, "", "Arket indeholder ingen posteringer at indlæse.")])
     return WorkbookPlan(cluster_year, sheets, lookups, sha256, Path(filename).name[:255], fingerprint,

@@ -116,19 +116,22 @@ def test_first_empty_row_is_below_the_data(ledger):
     assert first_empty_row(ws) == 9  # header + 7 standing entries
 
 
-def test_a_refusal_while_booking_leaves_nothing_half_written(funded):
+def test_a_commitment_is_held_to_the_unspent_money_after_the_files_own_entries(funded):
     """85.000 fits Billund's unspent money before the file's entries (87.954,33), not after them (83.923,50):
-    the service refuses the commitment after the entries and budget lines were written, and all of it
-    is rolled back; the refusal is shown at its cell."""
+    the preview already says so at its cell (commitments are recorded after the entries), and nothing is booked."""
     ledger = funded
     data = edit(export_bytes(ledger.cy), lambda wb: the_round(wb, commitment=85000))
     plan = preview(ledger.cy, data, ledger.secretariat)
-    assert not plan.errors, plan.errors
+    [problem] = plan.errors
+    assert problem.sheet == "Videreførelse" and problem.cell.startswith("E"), problem
     before = (counts(), list(BudgetLine.objects.values_list("pk", "amount")),
               CarryOverCommitment.objects.count())
-    with pytest.raises(ImportRefused) as info:
+    with pytest.raises(ImportRefused):
         commit(ledger.cy, data, ledger.secretariat, fingerprint=plan.fingerprint)
-    [problem] = info.value.problems
-    assert problem.sheet == "Videreførelse" and problem.cell.startswith("E"), problem
     after = (counts(), list(BudgetLine.objects.values_list("pk", "amount")), CarryOverCommitment.objects.count())
     assert after == before
+    # 83.000 fits after the entries too: booked with them.
+    data = edit(export_bytes(ledger.cy), lambda wb: the_round(wb, commitment=83000))
+    result = commit(ledger.cy, data, ledger.secretariat)
+    assert CarryOverCommitment.objects.get(cluster_year=ledger.cy).amount == Decimal("83000.00")
+    assert result.batch.entries.count() == 3
