@@ -400,6 +400,18 @@ RULES: dict[str, Rule] = {
             get=FOREIGN_OBJECT, post=FOREIGN_OBJECT, post_data=lambda w: {"amount": "1,00"},
         ),
     ],
+    "accounts:budget_phasing": [
+        # The phasing of a budget line: as its edit (the POST puts the whole amount in January).
+        Rule(
+            kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.budget_a.pk}, get=CLUSTER_FORM, post=CLUSTER_WRITE,
+            post_data=lambda w: {"p1": str(w.budget_a.amount).replace(".", ","),
+                                 **{f"p{m}": "0" for m in range(2, 13)}},
+        ),
+        Rule(
+            label="B-linje-via-A", kwargs=lambda w: {"pk": w.cy_a.pk, "line_pk": w.budget_b.pk},
+            get=FOREIGN_OBJECT, post=FOREIGN_OBJECT, post_data=lambda w: {"equal": "1"},
+        ),
+    ],
     "accounts:carryover": Rule(
         # Everyone who sees the accounts reads the carry-over; commitments are recorded by those who close.
         prepare=with_funding, kwargs=cy_a, get=CLUSTER_READ, post=CLUSTER_WRITE,
