@@ -123,3 +123,20 @@ def test_carryover_page_shows_the_forecast_unspent(line, users, client_for, cy_a
     party = next(r for r in summary.by_party if r.key == line.party_key)
     assert f'data-forecast-unspent="{party.forecast_unspent}"' in html
     assert party.forecast_unspent == D("2000.00") - D("150.00") - party.budget_after_today
+
+
+def test_cumulative_chart_is_server_side_svg_with_body_size_labels():
+    import re
+
+    from accounts.charts import TEXT_SIZE, cumulative_svg
+    from accounts.services.phasing import MONTH_NAMES
+
+    budget = [D(100) * (m + 1) for m in range(12)]
+    spend = [D(150) * (m + 1) for m in range(12)]
+    svg = str(cumulative_svg(MONTH_NAMES, budget, spend, months_passed=6))
+    sizes = [int(s) for s in re.findall(r'font-size="(\d+)"', svg)]
+    assert sizes and min(sizes) >= TEXT_SIZE
+    assert "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in svg
+    assert svg.count("<circle") == 12 + 6  # spend drawn for the months passed only
+    assert all(name in svg for name in MONTH_NAMES)
+    assert "#a4161a" in svg  # spend above the phased budget is red
