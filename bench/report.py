@@ -264,7 +264,7 @@ def render_markdown(results: dict) -> str:
     lines = [
         "# Benchmark",
         "",
-        "How fast Klyngeportal's pages, its Excel export and import, and a gunicorn server are with a national "
+        "How fast Klyngeportal's pages, its Excel export, preview and commit, and a gunicorn server are with a national "
         "data set. The data set is **synthetic**: every generated name, text and voucher starts with `BENCH`.",
         "",
         "## How to run it",

@@ -7,8 +7,9 @@
 Drops and recreates its own database (the name must contain "bench"), migrates,
 loads the reference data, builds a synthetic national data set, measures the
 pages in-process and the cluster-year page under gunicorn, each beside a floor,
-times the Excel export and import of a 20,000-entry cluster-year (and runs the
-workbook app's own bench/bench_workbook.py), and writes docs/benchmark.md.
+times the Excel export, the preview of the unchanged export and the preview and
+commit of the export with 100 rows changed, of a 20,000-entry cluster-year (and runs
+the workbook app's own bench/bench_workbook.py), and writes docs/benchmark.md.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--workbook-entries", type=int, default=WORKBOOK_ENTRIES)
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn throughput step")
-    parser.add_argument("--no-workbook", action="store_true", help="skip the Excel export/import step")
+    parser.add_argument("--no-workbook", action="store_true", help="skip the Excel export/preview/commit step")
     parser.add_argument("--no-workbook-script", action="store_true",
                         help="do not also run the workbook app's own bench/bench_workbook.py")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmark.md"))
