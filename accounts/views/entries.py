@@ -14,7 +14,7 @@ from accounts.selectors.lists import entry_totals
 from accounts.services.budget_control import ConfirmationNeeded
 from accounts.tables import EntryTable
 from accounts.views.common import members_of, page_context, refusal_page
-from accounts.views.listing import FilteredTotalsMixin
+from accounts.views.listing import FilteredTotalsMixin, PageFirstData
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.formats import NumberMode, NumberProblem, format_number, parse_danish_number
 from klyngeportal.forms_flow import form_flow
@@ -48,6 +48,9 @@ class EntryListView(FilteredTotalsMixin, TableDownloadMixin, SingleTableMixin, F
 
     def get_queryset(self):
         return selectors.entry_filter_base(self.cluster_year)
+
+    def get_table_data(self):
+        return PageFirstData(self.object_list)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

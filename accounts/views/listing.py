@@ -3,7 +3,25 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django_tables2.data import TableQuerysetData
+
 from klyngeportal.pagination import PortalPaginator
+
+
+class PageFirstData(TableQuerysetData):
+    """A table's queryset whose page is chosen on the bare rows, then joined: a «deferred join».
+
+    The page's slice picks the primary keys from the filtered, sorted rows without the list's joins
+    and annotations (only what the sort needs), and the same queryset is then read for those keys: the
+    database sorts narrow rows, and joins and annotates one page, not every entry of the year. Still one
+    query (the keys are a subquery).
+    """
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            page_keys = self.data.values("pk")[key]
+            return self.data.filter(pk__in=page_keys)
+        return super().__getitem__(key)
 
 
 class CountedPaginator(PortalPaginator):

@@ -252,3 +252,18 @@ def test_the_form_and_the_import_share_one_key():
     from workbook import entries_read
 
     assert entries_read.entry_key is duplicates.entry_key
+
+
+@pytest.mark.parametrize(("sort", "page", "expected"), [
+    ("-amount", 1, ["1000000.33", "999.99"]),
+    ("-amount", 2, ["0.20", "0.10"]),
+    ("amount", 1, ["-999.99", "0.05"]),
+    ("amount", 3, ["999.99", "1000000.33"]),
+])
+def test_a_page_is_chosen_on_the_sorted_rows_then_read_whole(booked, users, client_for, sort, page, expected):
+    """The page's keys come from the sorted, filtered rows (a subquery), the page itself is read with its joins."""
+    response = client_for(users["ssu_a"]).get(reverse("accounts:entry_list", args=[booked.pk]),
+                                              {"sort": sort, "per_page": 2, "page": page})
+    rows = list(response.context["table"].page)
+    assert [str(row.record.amount) for row in rows] == expected
+    assert all(row.record.initiative.area.name for row in rows)  # joined, no query per row (pinned elsewhere)
