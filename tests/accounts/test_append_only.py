@@ -1,6 +1,6 @@
 """The ledger is append-only down to the database (klyngeportal/ledger_guard.py).
 
-A booked entry, a status change, a review comment and a booked import batch: ``save()`` of the
+A booked entry, a status change, a review comment, a booked import batch and a confirmation: ``save()`` of the
 existing row, ``QuerySet.update()``, ``delete()``, ``QuerySet.delete()`` and raw SQL UPDATE and
 DELETE are each refused by the database's trigger (IntegrityError with its Danish message), and the
 row is as it was. The one change an import batch allows is the reversal of ``import_batch_reverse``,
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Entry, ImportBatch, StatusChange
+from accounts.services.budget_control import confirmation_record
 from klyngeportal import ledger_guard
 from review.models import Comment
 from tests import factories
@@ -35,6 +36,10 @@ def booked(django_db_setup, django_db_blocker):
                 "status_change": StatusChange.objects.filter(cluster_year=world.cy_a_submitted).get(),
                 "comment": Comment.objects.filter(cluster_year=world.cy_a).get(),
                 "import_batch": world.batch_a,
+                "confirmation": confirmation_record(cluster_year=world.cy_a, by=world.users["secretariat_a"],
+                                                    found=[], entry=factories.entry(
+                                                        world.cy_a, world.initiative_a, by=world.users["secretariat_a"],
+                                                        municipality=world.municipality_a, amount=Decimal("1.00"))),
             }
             yield world, rows
         finally:
@@ -48,6 +53,7 @@ CHANGE = {
     "status_change": ("comment", "Syntetisk ændret kommentar"),
     "comment": ("text", "Syntetisk ændret kommentar"),
     "import_batch": ("filename", "syntetisk-ændret.xlsx"),
+    "confirmation": ("text", "Syntetisk ændret bekræftelse"),
 }
 KINDS = sorted(CHANGE)
 
