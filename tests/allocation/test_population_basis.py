@@ -80,15 +80,23 @@ def test_allocate_municipalities_csv(quarter, capsys):
     derivation = derive_shares(2022, "2022-01-01")
     shares_save(year=2022, shares={d.membership.pk: d.share for d in derivation.shares}, by=None)
     call_command("allocate", "2022", "--municipalities", "--csv")
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["code", "name", "region", "cluster", "population", "funding_share", "amount_kr"]
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # the download's CSV (klyngeportal.exports): BOM, semicolons, Danish
+    rows = list(csv.DictReader(io.StringIO(out[1:], newline=""), delimiter=";"))
+
+    def number(text: str) -> D:
+        return D(text.replace(",", "."))
+
+    assert list(rows[0]) == [
+        "Kommunekode", "Kommune", "Region", "Klynge", "Indbyggertal", "Finansieringsandel", "Bidrag (kr.)",
+    ]
     assert len(rows) == 99  # 98 municipalities, København twice
-    assert sum(D(r["amount_kr"]) for r in rows) == D(40_000_000)
-    kbh = [r for r in rows if r["code"] == "101"]
-    assert {r["cluster"] for r in kbh} == {"Klynge Syd", "Klynge By"}
-    assert sum(D(r["funding_share"]) for r in kbh) == 1
-    aarhus = [r for r in rows if r["cluster"] == "Aarhusklyngen"]
-    assert sum(D(r["amount_kr"]) for r in aarhus) == D(2_444_638)
+    assert sum(number(r["Bidrag (kr.)"]) for r in rows) == D(40_000_000)
+    kbh = [r for r in rows if r["Kommunekode"] == "101"]
+    assert {r["Klynge"] for r in kbh} == {"Klynge Syd", "Klynge By"}
+    assert sum(number(r["Finansieringsandel"]) for r in kbh) == 1
+    aarhus = [r for r in rows if r["Klynge"] == "Aarhusklyngen"]
+    assert sum(number(r["Bidrag (kr.)"]) for r in aarhus) == D(2_444_638)
 
 
 @pytest.mark.django_db
