@@ -25,6 +25,7 @@ from workbook.safety import Problem
 MAX_ROWS = 200_000
 REF = "portal_ref"
 COLUMNS = [key for key, _, _ in L.ENTRY_COLUMNS]
+REF_INDEX = L.ENTRY_COL[REF]
 LETTERS = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
 
 
@@ -146,6 +147,8 @@ class SheetRows:
     flagged: dict[int, set] = field(default_factory=dict)
     keys: dict[int, tuple] = field(default_factory=dict)  # row number -> entry_key, for clean rows
     refs: dict[int, object] = field(default_factory=dict)  # row number -> the Portal-nr. cell's value
+    # row number -> the Portal-nr. of a row whose other cells are all cleared: the user deleted the entry
+    cleared: dict[int, object] = field(default_factory=dict)
     has_ref_column: bool = False
 
     def problem(self, column: str | None, row_number: int, message: str) -> None:
@@ -237,7 +240,9 @@ def read_entries(ws, lookups: Lookups) -> SheetRows:
         return out
     for row_number, cells in enumerate(rows, start=L.FIRST_DATA_ROW):
         values = [cell.value for cell in cells]
-        if all(is_empty(v) for v in values):
+        if all(is_empty(v) for i, v in enumerate(values) if i != REF_INDEX):
+            if out.has_ref_column and REF_INDEX < len(values) and not is_empty(values[REF_INDEX]):
+                out.cleared[row_number] = values[REF_INDEX]  # cleared instead of deleted (Excel)
             continue
         if row_number > MAX_ROWS:
             out.problem(None, row_number, f"Arket har flere end {MAX_ROWS:,} rækker; del filen op.".replace(",", "."))

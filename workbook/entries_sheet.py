@@ -10,7 +10,8 @@ Row by row, by the row's "Portal-nr." (the id of the entry it was exported from)
 - a Portal-nr. of an entry reversed since (the row was changed by an earlier upload of the same
   file) with the content of a standing entry: unchanged, that entry is the correction;
 - a standing entry whose number is in no row is "ikke i filen" (removed): reversed only with
-  ``reverse_removed``. A file without any Portal-nr. (rows typed into the blank template) has no
+  ``reverse_removed``. So is one whose row is cleared but for its Portal-nr. (a user who clears a row
+  instead of deleting it): never an error, whatever the number left behind. A file without any Portal-nr. (rows typed into the blank template) has no
   removed rows: it does not know the ledger's rows.
 
 A Portal-nr. that is not a whole number, names no entry of this cluster-year (another cluster-year's,
@@ -185,7 +186,9 @@ def plan_entries(out: SheetRows, lookups: Lookups, *, reverse_removed: bool = Fa
         _add_delta(plan, out.keys[row["row_number"]], 1)
         plan.act(Action(description, _in_bulk, kind=kind))
 
-    if referenced:  # a file that knows the ledger's rows: which of them it left out
+    # A file that knows the ledger's rows (a Portal-nr. in a row, or a row cleared but for its Portal-nr.,
+    # which is how Excel users delete a row): which of them it left out.
+    if referenced or out.cleared:
         for pk, key in known.live.items():
             if pk in referenced or pk in claimed:
                 continue
