@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.selectors.changes import changes_since_return
 from accounts.selectors.totals import cluster_year_summary
 from accounts.selectors.warnings import cluster_year_warnings
 from geography.models import Region
@@ -70,6 +71,7 @@ def cluster_year_detail(request, pk: int):
         "may_edit_evaluation": has_permission(request.user, "edit_evaluation", cluster_year),
         "warnings": cluster_year_warnings(cluster_year, summary),
         "summary": summary,
+        "changes": changes_since_return(cluster_year),  # since the last return: entries, revisions, commitments
         "budget_tables": [("Pr. indsatsområde", summary.by_area, "Indsatsområde"),
                           ("Pr. indsats", summary.by_initiative, "Indsats"), ("Pr. part", summary.by_party, "Part")],
     })
