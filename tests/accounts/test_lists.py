@@ -267,3 +267,30 @@ def test_a_page_is_chosen_on_the_sorted_rows_then_read_whole(booked, users, clie
     rows = list(response.context["table"].page)
     assert [str(row.record.amount) for row in rows] == expected
     assert all(row.record.initiative.area.name for row in rows)  # joined, no query per row (pinned elsewhere)
+
+
+def test_the_entry_tables_own_body_is_what_django_tables2_renders(booked, users, client_for, initiative_a,
+                                                                 aarhus_kommune):
+    """EntryTable.body_html writes the cells itself (speed); they are django-tables2's own, cell for cell."""
+    import re
+
+    from django.test import RequestFactory
+
+    factories.entry(booked, initiative_a, by=users["secretariat_a"], municipality=aarhus_kommune,
+                    amount=Decimal("7.00"), voucher="", text="<b>Syntetisk</b> & co")  # empty and escaped cells
+
+    response = client_for(users["secretariat_a"]).get(reverse("accounts:entry_list", args=[booked.pk]),
+                                                       {"sort": "amount"})
+    table = response.context["table"]
+    request = RequestFactory().get("/")
+    request.user = users["secretariat_a"]
+
+    def tbody(html: str) -> str:
+        body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", body)).strip()
+
+    ours = tbody(table.as_html(request))
+    table.template_name = "django_tables2/bootstrap5.html"
+    theirs = tbody(table.as_html(request))
+    assert ours == theirs
+    assert ours.count("<tr") == 7 and "Tilbagefør</a>" in ours and "—" in ours and "&lt;b&gt;" in ours
