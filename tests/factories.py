@@ -250,7 +250,7 @@ def import_template(cy, content: bytes, *, by, filename: str = "syntetisk.xlsx")
     from workbook.importer import import_workbook
 
     return import_workbook(cluster_year=cy, fileobj=io.BytesIO(content), filename=filename, size=len(content),
-                           user=by)
+                           user=by, confirm_overruns=True)  # past «Advar» (tests/workbook/test_import_control.py)
 
 
 def comment(cy, *, by, text: str):

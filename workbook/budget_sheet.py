@@ -16,7 +16,7 @@ Every problem names its cell. Nothing here writes: each Action's ``apply(user)``
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 
@@ -55,6 +55,19 @@ class BudgetRow:
     @property
     def label(self) -> str:
         return f"{self.name} · {SOURCE_LABELS[self.source]} · {self.party.label}"
+
+
+@dataclass
+class BudgetPlan(SheetPlan):
+    """Budget's plan; ``budget_delta``: how the planned changes move the budget per (initiative id, party key)
+    (the budget control of the import measures Regnskab's rows against the budget after the import)."""
+
+    budget_delta: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+
+    def move(self, initiative_id: int | None, party: str, amount: Decimal) -> None:
+        if initiative_id is not None:  # a new initiative has no entries in the ledger yet
+            key = (initiative_id, party)
+            self.budget_delta[key] = self.budget_delta.get(key, ZERO) + amount
 
 
 def _line_label(line: BudgetLine) -> str:
@@ -201,12 +214,12 @@ def _phasing_changes(row: BudgetRow, line: BudgetLine, stored: dict[int, dict[in
     return row.months != current
 
 
-def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
+def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> BudgetPlan:
     """The plan of Budget's data rows: ``rows`` = [(row number, (Indsats, Indsatsområde, Kilde, Part, Budget))].
 
     Counts are of budget lines (a new initiative is listed, not counted). A fixed number of queries.
     """
-    plan = SheetPlan(L.SHEET_BUDGET)
+    plan = BudgetPlan(L.SHEET_BUDGET)
     lines = {}
     for line in (BudgetLine.objects.filter(cluster_year=cluster_year)
                  .select_related("initiative__area", "municipality", "region").order_by("id")):
@@ -257,6 +270,7 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
                 continue
             if row.initiative is None:
                 needed_new.add(row.new_key)
+            plan.move(getattr(row.initiative, "pk", None), row.party.key, row.amount)
             changes.append(Action(f"Nyt budget: {row.label}: {kr(row.amount)}",
                                   partial(_set_line, cluster_year, row, created), "new"))
         elif row.amount == line.amount and not _phasing_changes(row, line, stored):
@@ -271,6 +285,7 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
             plan.count("changed")
             if refuse(row):
                 continue
+            plan.move(line.initiative_id, line.party_key, row.amount - line.amount)
             if row.amount == ZERO:
                 changes.append(Action(f"Budget fjernes (beløb 0): {row.label}, var {kr(line.amount)}",
                                       partial(_remove_line, line, "Fjernet ved indlæsning (beløb 0)"), "changed"))
@@ -287,6 +302,7 @@ def plan_budget_sheet(rows, cluster_year, *, remove_missing: bool) -> SheetPlan:
         if refusal:
             plan.error(Problem(L.SHEET_BUDGET, "", f"{refusal} Budgetlinjen «{_line_label(line)}» kan ikke fjernes."))
             continue
+        plan.move(line.initiative_id, line.party_key, -line.amount)
         changes.append(Action(f"Budget fjernes (ikke i filen): {_line_label(line)}, var {kr(line.amount)}",
                               partial(_remove_line, line, "Fjernet ved indlæsning (ikke i filen)"), "removed"))
 

@@ -29,6 +29,7 @@ from django.db import transaction
 
 from accounts.models import ClusterYear, EntryKind, ImportBatch
 from accounts.services import EntryRowsRefused, cluster_year_lock
+from accounts.services.budget_control import confirmation_record
 from users.access import require_permission
 from workbook import layout as L
 from workbook.cells import amount_value, date_value, is_empty
@@ -41,12 +42,13 @@ from workbook.entries_sheet import (
     plan_entries,
     read_entries,
 )
+from workbook.import_control import ImportControl, OverrunsNotConfirmed, import_control
 from workbook.plan import COUNT_KEYS, SheetPlan
 from workbook.safety import ImportRefused, Problem, check_file, file_problem, open_workbook, sha256_of
 from workbook.selectors import ledger_fingerprint
 
 __all__ = ["MAX_SHOWN_PROBLEMS", "NOTHING_TO_IMPORT", "ImportRefused", "ImportResult", "LedgerChanged", "Lookups",
-           "Problem", "SheetRows", "WorkbookPlan", "amount_value", "check_file", "commit_file", "date_value",
+           "OverrunsNotConfirmed", "Problem", "SheetRows", "WorkbookPlan", "amount_value", "check_file", "commit_file", "date_value",
            "import_workbook", "plan_workbook", "preview_file", "read_entries", "sha256_of"]
 
 MAX_SHOWN_PROBLEMS = 1000
@@ -72,6 +74,7 @@ class WorkbookPlan:
     filename: str
     fingerprint: str
     reverse_removed: bool = False
+    control: ImportControl | None = None  # the budget control of Regnskab's rows (None: no cluster-year yet)
 
     @property
     def entries(self) -> EntriesPlan:
@@ -98,7 +101,8 @@ class WorkbookPlan:
                 "sheets": [plan.as_json() for plan in self.sheets],
                 "actions": [{"sheet": plan.sheet, "kind": a.kind, "description": a.description}
                             for plan in self.sheets for a in plan.actions],
-                "nothing_to_import": self.nothing_to_import}
+                "nothing_to_import": self.nothing_to_import,
+                "budget_control": self.control.as_json() if self.control else None}
 
 
 @dataclass
@@ -181,10 +185,11 @@ def plan_workbook(wb, cluster_year: ClusterYear, *, sha256: str, filename: str, 
         raise ImportRefused(out.problems)
     entries = plan_entries(out, lookups, reverse_removed=reverse_removed, accepted=frozenset(accepted))
     sheets = [entries, *_other_sheets(wb, cluster_year, reverse_removed=reverse_removed, entries=entries)]
+    control = import_control(cluster_year, entries, sheets[1:], lookups.known) if cluster_year.pk else None
     if not out.rows and not any(plan.actions or plan.problems or plan.warnings for plan in sheets):
         raise ImportRefused([Problem(L.SHEET_ENTRIES, "", "Arket indeholder ingen posteringer at indlæse.")])
     return WorkbookPlan(cluster_year, sheets, lookups, sha256, Path(filename).name[:255], fingerprint,
-                        reverse_removed)
+                        reverse_removed, control)
 
 
 def _plan_bytes(data: bytes, cluster_year, *, filename, reverse_removed, accepted) -> WorkbookPlan:
@@ -219,12 +224,14 @@ def _sums(rows: list[dict]) -> tuple[Decimal, Decimal]:
 
 
 def commit_file(*, cluster_year: ClusterYear, data: bytes, filename: str, user, reverse_removed: bool = False,
-                accepted=frozenset(), fingerprint: str | None = None) -> ImportResult:
+                accepted=frozenset(), fingerprint: str | None = None, confirm_overruns: bool = False) -> ImportResult:
     """Book what the preview of ``data`` showed: one transaction under the cluster-year's lock, all or nothing.
 
     With ``fingerprint`` (the preview's ``ledger_fingerprint``) the commit refuses with ``LedgerChanged``
     when the ledger changed since. Raises ImportRefused on any error. A file that changes nothing books
-    nothing and returns a result with ``nothing_to_import``.
+    nothing and returns a result with ``nothing_to_import``. Rows that overrun a budget (under «Advar»)
+    or are large entries are booked only with ``confirm_overruns`` (else ``OverrunsNotConfirmed``); the
+    confirmation is recorded with the import batch.
     """
     with transaction.atomic():
         cluster_year = cluster_year_lock(cluster_year)
@@ -235,6 +242,7 @@ def commit_file(*, cluster_year: ClusterYear, data: bytes, filename: str, user, 
                            accepted=accepted)
         if plan.errors:
             raise ImportRefused(plan.errors)
+        confirmed = plan.control.confirmed(confirm_overruns)
         expenses, income = _sums(plan.entries.book)
         result = ImportResult(rows=len(plan.entries.book), total=expenses + income, expenses=expenses,
                               income=income, dry_run=False, plan=plan)
@@ -250,6 +258,8 @@ def commit_file(*, cluster_year: ClusterYear, data: bytes, filename: str, user, 
             for sheet in plan.sheets[1:]:
                 for action in sheet.actions:
                     action.apply(user)
+            if confirmed:
+                confirmation_record(cluster_year=cluster_year, by=user, found=confirmed, import_batch=batch)
         except EntryRowsRefused as exc:  # the accounts said no after all: nothing stays booked
             raise ImportRefused([Problem(L.SHEET_ENTRIES, cell_of(FIELD_COLUMN.get(p.field), p.row_number)
                                          if p.row_number else "", p.message) for p in exc.problems]) from exc
@@ -265,7 +275,7 @@ def _located(message: str) -> Problem:
 
 
 def import_workbook(*, cluster_year: ClusterYear, fileobj, filename: str, size: int, user, dry_run: bool = False,
-                    reverse_removed: bool = False, accepted=frozenset()) -> ImportResult:
+                    reverse_removed: bool = False, accepted=frozenset(), confirm_overruns: bool = False) -> ImportResult:
     """Check, plan and (unless dry_run) book a filled template in one go. Raises ImportRefused; then nothing is saved.
 
     A dry run writes nothing at all, and may be given a cluster-year that is not saved yet.
@@ -275,7 +285,7 @@ def import_workbook(*, cluster_year: ClusterYear, fileobj, filename: str, size: 
         raise ValueError("Only a dry run can check against a cluster-year that is not saved.")
     if not dry_run:
         return commit_file(cluster_year=cluster_year, data=data, filename=filename, user=user,
-                           reverse_removed=reverse_removed, accepted=accepted)
+                           reverse_removed=reverse_removed, accepted=accepted, confirm_overruns=confirm_overruns)
     plan = preview_file(cluster_year=cluster_year, data=data, filename=filename, user=user,
                         reverse_removed=reverse_removed, accepted=accepted)
     if plan.errors:

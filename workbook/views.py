@@ -129,7 +129,8 @@ def import_preview(request, pk, upload_pk):
     try:
         result = commit_file(cluster_year=cluster_year, data=data, filename=pending.filename, user=request.user,
                              reverse_removed=pending.reverse_removed, accepted=set(request.POST.getlist("accept")),
-                             fingerprint=pending.ledger_fingerprint)
+                             fingerprint=pending.ledger_fingerprint,
+                             confirm_overruns=request.POST.get("confirm_overruns") == "1")
     except LedgerChanged as exc:
         pending.delete()
         messages.error(request, exc.problems[0].message)

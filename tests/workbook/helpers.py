@@ -28,9 +28,10 @@ def fill(template: bytes, rows: list[list], start_row: int = 2) -> bytes:
     return out.getvalue()
 
 
-def run_import(cluster_year, data: bytes, user, *, filename="regnskab.xlsx", dry_run=False):
+def run_import(cluster_year, data: bytes, user, *, filename="regnskab.xlsx", dry_run=False, confirm_overruns=True):
+    """Past the budget control's «Advar» unless told (tests/workbook/test_import_control.py tests it)."""
     return import_workbook(cluster_year=cluster_year, fileobj=io.BytesIO(data), filename=filename,
-                           size=len(data), user=user, dry_run=dry_run)
+                           size=len(data), user=user, dry_run=dry_run, confirm_overruns=confirm_overruns)
 
 
 def entry_fields(cluster_year) -> list[tuple]:

@@ -9,7 +9,13 @@ from accounts.services import cluster_year_get_or_create
 from klyngeportal.formats import format_kr
 from users.access import action_problem, permission_problem
 from workbook.export import acting_user, find_cluster
-from workbook.importer import NOTHING_TO_IMPORT, ImportRefused, counts_line, import_workbook
+from workbook.importer import (
+    NOTHING_TO_IMPORT,
+    ImportRefused,
+    OverrunsNotConfirmed,
+    counts_line,
+    import_workbook,
+)
 from workbook.plan import problem_json
 
 
@@ -30,6 +36,9 @@ class Command(BaseCommand):
                             help="Tilbagefør rækker, der er slettet i filen (ellers vises de som «ikke i filen»)")
         parser.add_argument("--accept-warnings", action="store_true",
                             help="Bogfør også rækker med advarsler (fx «ser ud til at være bogført allerede»)")
+        parser.add_argument("--confirm-overruns", action="store_true",
+                            help="Jeg bekræfter overskridelserne: bogfør også rækker, der overskrider budgettet "
+                                 "(budgetkontrol «Advar») eller grænsen for en enkelt postering")
         parser.add_argument("--user", help="Brugernavnet på den, der indlæser (skal kunne redigere regnskabet)")
 
     def handle(self, *args, file, region, cluster, year, dry_run, user, **options):
@@ -62,12 +71,15 @@ class Command(BaseCommand):
                     accepted = frozenset(f"{w.sheet}!{w.cell}" for w in preview.plan.warnings)
                 result = import_workbook(cluster_year=cluster_year, fileobj=handle, filename=path.name,
                                          size=path.stat().st_size, user=acting, dry_run=dry_run,
-                                         reverse_removed=reverse_removed, accepted=accepted)
+                                         reverse_removed=reverse_removed, accepted=accepted,
+                                         confirm_overruns=options["confirm_overruns"])
             except ImportRefused as exc:
                 if as_json:
+                    control = exc.control.as_json() if isinstance(exc, OverrunsNotConfirmed) else None
                     self.stdout.write(json.dumps({
                         "file": path.name, "booked": False, "errors": len(exc.problems),
                         "problems": [problem_json(p, "error") for p in exc.problems],
+                        **({"budget_control": control} if control else {}),
                     }, ensure_ascii=False, indent=2))
                 for problem in exc.problems:
                     self.stderr.write(f"  {problem}")
@@ -81,6 +93,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  advarsel {warning}")
             for action in sheet.actions:
                 self.stdout.write(f"  {action.description}")
+        control = result.plan.control
+        if control and control.found:
+            self.stdout.write(f"Budgetkontrol ({control.control_label}): {len(control.found)} overskridelser")
+            for cell, overrun in control.rows():
+                self.stdout.write(f"  overskridelse {cell}: {overrun.message}")
         summary = (f"{result.rows} rækker bogføres, i alt {format_kr(result.total, 2)} "
                    f"(udgifter {format_kr(result.expenses, 2)}, indtægter {format_kr(result.income, 2)})")
         if result.nothing_to_import:
