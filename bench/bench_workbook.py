@@ -16,7 +16,8 @@ Each round measures, back to back, so that other work on the machine falls on al
   beside the read floor: openpyxl alone, read-only, values only, the same file's Regnskab;
 - preview of the export with ``--changes`` rows' amounts raised by 1,00 kr. (the edit, with openpyxl,
   is made once and not timed), beside the read floor of that file;
-- commit ("Indlæs") of the changed file, inside a savepoint rolled back after measuring; after each
+- commit ("Indlæs", with «Jeg bekræfter overskridelserne» ticked where the importer asks for it:
+  the synthetic cluster-year has no budget) of the changed file, inside a savepoint rolled back after measuring; after each
   commit the bench checks that it booked exactly ``changes`` reversals and ``changes`` new entries.
 A preview is what the upload does before the page is drawn: ``read_upload`` (the file's checks),
 ``preview_file`` (every sheet planned against the ledger) and ``preview_totals`` (before → after).
@@ -53,6 +54,7 @@ if str(ROOT) not in sys.path:
 from bench.workbook_files import (  # noqa: E402
     CHANGE,
     change_amounts_apart,
+    commit_options,
     floor_read,
     floor_write,
     measure,
@@ -178,11 +180,13 @@ def run(n: int, workdir: Path, rounds: int, trace: bool, changes: int) -> dict:
         def commit_and_roll_back():
             """The commit inside a savepoint; the checks of what it booked and the rollback are not timed."""
             raw = changed_path.read_bytes()
+            options = commit_options()
             reversals_before = Entry.objects.filter(cluster_year=source, reverses__isnull=False).count()
             try:
                 with transaction.atomic():
                     booked, figures = measure(lambda: commit_file(cluster_year=source, data=raw,
-                                                                  filename=changed_path.name, user=admin))
+                                                                  filename=changed_path.name, user=admin,
+                                                                  **options))
                     check = {
                         "reversals": Entry.objects.filter(cluster_year=source, reverses__isnull=False).count()
                         - reversals_before,

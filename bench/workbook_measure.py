@@ -108,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
             result.update(seconds=time.perf_counter() - started, peak_mb=peak_mb(), counts=counts_of(plan),
                           nothing_to_import=plan.nothing_to_import, mode="read_upload + preview_file + preview_totals")
         else:
-            booked = importer.commit_file(cluster_year=cy, data=path.read_bytes(), filename=path.name, user=user)
+            from bench.workbook_files import commit_options
+
+            booked = importer.commit_file(cluster_year=cy, data=path.read_bytes(), filename=path.name, user=user,
+                                          **commit_options())
             result.update(seconds=time.perf_counter() - started, peak_mb=peak_mb(), counts=counts_of(booked.plan),
                           rows_booked=booked.rows, batch=booked.batch.pk if booked.batch else None,
                           mode="commit_file")
