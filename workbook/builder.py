@@ -112,8 +112,24 @@ def _guide(sheet: Sheet, data: TemplateData, blank: bool):
                               "Videreførelse og kan budgetteres med kilden «Videreført fra forrige år»."))
     for style, text in lines:
         sheet.append([(text, style)])
+    if not blank and cy is not None:
+        _guide_warnings(sheet, data)
     if data.budget_figures:
         _guide_budget_figures(sheet, data)
+
+
+def _guide_warnings(sheet: Sheet, data: TemplateData) -> None:
+    """The cluster-year's warnings, as the portal's pages list them (``cluster_year_warnings``), text wrapped."""
+    sheet.append([("", "text")])
+    if not data.warnings:
+        sheet.append([("Ingen advarsler", "bold")])
+        sheet.append([("Portalens kontroller finder intet at advare om i regnskabet pr. eksporten.", "text")])
+        return
+    sheet.append([("Advarsler", "bold")])
+    sheet.append([(f"Portalens kontroller, som klyngeregnskabets side og sundhedssamarbejdsudvalget ser dem "
+                   f"({len(data.warnings)} pr. eksporten):", "text")])
+    for warning in data.warnings:
+        sheet.append([(f"• {warning.text}", "text")])
 
 
 def _guide_budget_figures(sheet: Sheet, data: TemplateData) -> None:

@@ -24,6 +24,7 @@ from accounts.models import (
 )
 from accounts.parties import JOINT_KEY, Party
 from accounts.selectors import cluster_year_summary
+from accounts.selectors.warnings import cluster_year_warnings
 from geography.models import Cluster, Municipality, Region
 from geography.selectors import cluster_municipalities
 
@@ -43,6 +44,8 @@ class TemplateData:
     budget_row_months: list[list[Decimal] | None] = field(default_factory=list)
     # The Vejledning's «Oprindeligt og korrigeret budget»: (group, label, original, revised, spend, rest).
     budget_figures: list[tuple[str, str, Decimal, Decimal, Decimal, Decimal]] = field(default_factory=list)
+    # The Vejledning's «Advarsler»: accounts.selectors.warnings.cluster_year_warnings of the summary (no query).
+    warnings: list = field(default_factory=list)
     paid_by_party: dict[str, Decimal] = field(default_factory=dict)
     joint_paid: Decimal = Decimal("0.00")
     commitments: dict[str, CarryOverCommitment] = field(default_factory=dict)
@@ -124,6 +127,7 @@ def template_data(*, cluster: Cluster, year: int, cluster_year: ClusterYear | No
     for group, rows in (("Indsatsområde", summary.by_area), ("Indsats", summary.by_initiative),
                         ("Part", [r for r in summary.by_party if r.key != JOINT_KEY]), ("I alt", [summary.totals])):
         data.budget_figures += [(group, r.label, r.original, r.budget, r.spend, r.remaining) for r in rows]
+    data.warnings = cluster_year_warnings(cluster_year, summary)
     funded = {line.party_key for line in summary.funding_lines}
     data.carried_in = sum((line.paid for line in summary.funding_lines if line.source == FundingSource.CARRYOVER), Decimal("0.00"))
     data.paid_by_party = {key: row.paid for key, row in by_party.items() if key in funded and key != JOINT_KEY}
