@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Entry
 from tests import factories
+from tests.browser.test_accessibility import AXE, HEADING_PROBLEMS, axe_violations
 from users.models import Role
 
 pytestmark = pytest.mark.browser
@@ -107,9 +108,11 @@ def test_warning_round_from_advar_to_the_changes_since_the_return(page, login, s
     press(page, "submit", "Syntetisk: bilaget er bogført.")
     assert page.locator(".review-panel .review-status .badge").first.inner_text() == "Indsendt"
 
-    # 4. the SSU sees what changed since the return
+    # 4. the SSU sees what changed since the return (and the page passes axe's WCAG 2.1 AA rules with it)
     login("ssu_runde")
+    page.context.add_init_script(path=AXE)
     page.goto(review_url)
+    assert axe_violations(page) == [] and page.evaluate(HEADING_PROBLEMS) == []
     changes = page.locator("section.review-changes")
     text = changes.inner_text()
     assert "Ændret siden returneringen" in text and RETURN_COMMENT in text
