@@ -60,7 +60,8 @@ class EntriesPlan(SheetPlan):
     def apply(self, user, batch) -> list[Entry]:
         """Reverse, then book in bulk (into ``batch``); through the accounts' services only."""
         for entry in Entry.objects.filter(pk__in=self.reverse).select_related("cluster_year"):
-            entry_reverse(entry=entry, by=user, text=f"Tilbageført ved indlæsning af {batch.filename}")
+            entry_reverse(entry=entry, by=user, text=f"Tilbageført ved indlæsning af {batch.filename}",
+                          import_batch=batch)
         if not self.book:
             return []
         return entries_create_bulk(cluster_year=batch.cluster_year, rows=self.book, created_by=user,

@@ -315,11 +315,27 @@ def _reversal_of(entry: Entry, *, cluster_year, by, text: str) -> Entry:
     )
 
 
+def _rebooking_of(entry: Entry, *, by) -> Entry:
+    """A new entry equal to ``entry`` (booked again when the import that reversed it is undone)."""
+    return Entry(
+        cluster_year_id=entry.cluster_year_id, initiative_id=entry.initiative_id, party_kind=entry.party_kind,
+        municipality_id=entry.municipality_id, region_id=entry.region_id, booking_date=entry.booking_date,
+        kind=entry.kind, amount=entry.amount, account_code=entry.account_code, voucher=entry.voucher,
+        text=entry.text, cost_kind=entry.cost_kind, created_by=by,
+    )
+
+
 @transaction.atomic
-def entry_reverse(*, entry, by, text: str = "") -> Entry:
-    """Reverse an entry: same fields, negated amount, linked by ``reverses``. Both rows stay."""
+def entry_reverse(*, entry, by, text: str = "", import_batch=None) -> Entry:
+    """Reverse an entry: same fields, negated amount, linked by ``reverses``. Both rows stay.
+
+    ``import_batch``: the import that reverses it (a changed or removed row of a workbook), recorded on
+    the reversal when it is inserted (entries are never updated), so that undoing the import re-books it.
+    """
     cluster_year = cluster_year_lock(entry.cluster_year)
     require_permission(by, "edit_accounts", cluster_year)
+    if import_batch is not None:
+        _check_batch(cluster_year, import_batch)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if entry.reverses_id is not None:
         raise ValidationError("En tilbageførsel kan ikke tilbageføres; bogfør i stedet en ny postering.")
@@ -329,6 +345,7 @@ def entry_reverse(*, entry, by, text: str = "") -> Entry:
     reversal = _reversal_of(
         entry, cluster_year=cluster_year, by=by, text=text.strip() or f"Tilbageførsel af {label}: {entry.text}",
     )
+    reversal.import_batch = import_batch
     reversal.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -346,10 +363,21 @@ def import_batch_reverse(*, import_batch, by) -> list[Entry]:
     batch = ImportBatch.objects.select_for_update().get(pk=import_batch.pk)
     if batch.reversed_at:
         raise ValidationError("Importen er allerede tilbageført.")
+    # The entries the import reversed (its changed and removed rows) are booked again, equal to the originals.
+    rebook = list(Entry.objects.filter(reversed_by__import_batch=batch).order_by("pk"))
+    if rebook and Entry.objects.filter(import_batch=batch, reverses__isnull=True,
+                                       reversed_by__isnull=False).exists():
+        raise ValidationError(
+            "Importen kan ikke tilbageføres: nogle af dens posteringer er siden tilbageført eller rettet, så "
+            "de posteringer, importen erstattede, ville tælle dobbelt, hvis de blev bogført igen. "
+            "Ret i stedet regnskabet med enkelte posteringer."
+        )
     originals = Entry.objects.filter(import_batch=batch, reverses__isnull=True, reversed_by__isnull=True)
     text = f"Tilbageførsel af import {batch.filename}"
     reversals = [_reversal_of(e, cluster_year=cluster_year, by=by, text=text) for e in originals]
     created = Entry.objects.bulk_create(reversals, batch_size=BULK_BATCH_SIZE)
+    if rebook:
+        Entry.objects.bulk_create([_rebooking_of(e, by=by) for e in rebook], batch_size=BULK_BATCH_SIZE)
     batch.reversed_at = timezone.now()
     batch.reversed_by = by
     batch.save(update_fields=["reversed_at", "reversed_by"])

@@ -109,10 +109,11 @@ def test_a_changed_amount_is_a_reversal_plus_a_new_entry(ledger):
     assert (sheet(plan).counts["changed"], sheet(plan).counts["unchanged"]) == (1, 6)
     assert f"postering {old.pk} tilbageføres" in sheet(plan).actions[0].description
     result = commit(ledger.cy, data, ledger.secretariat)
-    new = result.batch.entries.get()
+    new = result.batch.entries.get(reverses__isnull=True)
     assert new.amount == Decimal("12000.00") and new.voucher == "B-1" and new.text == old.text
     reversal = Entry.objects.get(reverses=old)
     assert reversal.amount == -old.amount and reversal.created_by == ledger.secretariat
+    assert reversal.import_batch == result.batch  # the import's own reversal, undone with it
     assert live_entries(ledger.cy).filter(voucher="B-1").get() == new
     assert Entry.objects.filter(pk=old.pk).exists()  # nothing deleted
 
