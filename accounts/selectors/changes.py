@@ -32,7 +32,7 @@ class CommitmentChange:
     """One recorded, changed or removed carry-over commitment (a row of the commitments' history)."""
 
     at: datetime.datetime
-    action: str  # "Registreret", "Ændret", "Fjernet"
+    action: str  # "Registreret", "Ændret", "Fjernet", or the change's reason (a replacement: "Erstattet")
     party_label: str
     amount: Decimal
     committed_by: str
@@ -100,7 +100,7 @@ def changes_since_return(cluster_year, *, limit: int = SHOWN) -> ChangesSinceRet
     )
     commitments = [
         CommitmentChange(
-            at=h.history_date, action=_HISTORY_ACTIONS.get(h.history_type, h.history_type),
+            at=h.history_date, action=h.history_change_reason or _HISTORY_ACTIONS.get(h.history_type, ""),
             party_label=_party_label(h), amount=h.amount, committed_by=h.committed_by,
             committed_on=h.committed_on, by=h.history_user,
         )

@@ -74,6 +74,20 @@ def test_only_what_was_recorded_after_the_return(world, returned):
         ("Registreret", Decimal("5000.00"), member.name)]
 
 
+def test_a_replaced_commitment_shows_both_versions(world, returned):
+    cy, _, member, _ = returned
+    sek = world.users["secretariat_a"]
+    factories.commitment(cy, by=sek, municipality=member, amount=Decimal("3000.00"))
+    services.commitment_record(cluster_year=cy, by=sek, party_kind="municipality", municipality=member,
+                               amount=Decimal("4000.00"), committed_by="Syntetisk borgmester",
+                               committed_on=datetime.date(2022, 12, 2), replace=True)
+    changes = changes_since_return(cy)
+    assert [(m.action, m.amount, m.committed_by, m.by) for m in changes.commitments] == [
+        ("Erstattet", Decimal("4000.00"), "Syntetisk borgmester", sek),
+        ("Registreret", Decimal("3000.00"), "Syntetisk kommunaldirektør", sek),
+    ]
+
+
 def test_a_second_return_starts_afresh(world, returned):
     cy, init, member, _ = returned
     sek, ssu = world.users["secretariat_a"], world.users["ssu_a"]
