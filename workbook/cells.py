@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from klyngeportal.formats import NumberMode, NumberProblem, parse_danish_number
 
-DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
+DATE_FORMATS = ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
 
 def amount_value(value) -> Decimal:
@@ -20,7 +20,10 @@ def amount_value(value) -> Decimal:
 
 
 def date_value(value, year: int) -> date | None:
-    """A date cell (or date text «31-12-2022») as a date; None when empty. Raises ValueError (Danish)."""
+    """A date cell, or date text «31.12.2022» (also «31-12-2022», «31/12/2022», «2022-12-31»), as a date.
+
+    None when empty. Raises ValueError (Danish).
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -31,9 +34,9 @@ def date_value(value, year: int) -> date | None:
                 return datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"«{value}» er ikke en dato. Skriv fx 31-12-{year}.")
+        raise ValueError(f"«{value}» er ikke en dato. Skriv fx 31.12.{year}.")
     if isinstance(value, int | float | Decimal):
-        raise ValueError(f"Datoen er et tal, ikke en dato. Formatér cellen som dato, fx 31-12-{year}.")
+        raise ValueError(f"Datoen er et tal, ikke en dato. Formatér cellen som dato, fx 31.12.{year}.")
     raise ValueError("Datoen er ugyldig.")
 
 

@@ -83,7 +83,7 @@ COST_KIND_LABELS = {value: label for value, label in CostKind.choices}
 SOURCE_LABELS = {value: label for value, label in FundingSource.choices}
 
 MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "dd-mm-yyyy"
+DATE_FORMAT = "dd.mm.yyyy"  # dd.mm.åååå, as everywhere in the portal
 TEXT_FORMAT = "@"
 
 # Characters that make Excel treat typed text as a formula.

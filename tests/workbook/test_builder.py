@@ -73,7 +73,7 @@ def test_entry_sheet_validation_formats_panes_and_protection(ledger):
     assert ws.column_dimensions["H"].protection.locked is False
     # Formats: money, dates, account codes kept as text.
     assert ws["H2"].number_format == "#,##0.00" and ws.column_dimensions["H"].number_format == "#,##0.00"
-    assert ws["A2"].number_format == "dd-mm-yyyy" and ws["A2"].is_date
+    assert ws["A2"].number_format == "dd.mm.yyyy" and ws["A2"].is_date
     assert ws["E2"].number_format == "@"
     assert ws.column_dimensions["B"].width == 40 and ws.column_dimensions["A"].width == 12
     assert wb.security.lockStructure is True

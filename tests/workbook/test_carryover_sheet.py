@@ -127,7 +127,7 @@ def test_problems_and_the_status_rule(ledger, fredericia):
     got = {p.cell: p.message for p in plan.problems}
     assert set(got) == {f"E{number}", f"F{number}", f"G{number}", "A40"}
     assert got[f"F{number}"] == "Angiv, hvem der har givet tilsagnet."
-    assert got[f"G{number}"] == "«i går» er ikke en dato. Skriv fx 31-12-2022."
+    assert got[f"G{number}"] == "«i går» er ikke en dato. Skriv fx 31.12.2022."
     assert got["A40"] == "Parten «Aarhus» hører ikke til Lillebælt-klyngen i 2022."
     # Submitted: the year close's rule refuses a commitment, with the Danish reason at its cell.
     factories.transition(cy, "submit", by=ledger.secretariat)
