@@ -165,6 +165,8 @@ def test_secretariat_books_entries_and_round_trips_the_excel_template(page, logi
     # The preview first: three new rows, nothing saved yet; then «Indlæs» books them.
     assert page.locator("#preview-counts tr[data-sheet=Regnskab] td[data-count=new]").inner_text() == "3"
     assert Entry.objects.filter(cluster_year=cy).count() == entries_before
+    # The rows overrun the budget (control «Advar», the default): one confirmation covers the import.
+    page.check("#confirm-overruns")
     page.click("#import-commit button[type=submit]:has-text('Indlæs')")
     page.wait_for_load_state()
     assert "er indlæst (Regnskab: 3 nye" in page.locator("ul.messages").inner_text()
