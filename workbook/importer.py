@@ -9,7 +9,9 @@ Order of work, so that a bad file costs as little as possible:
    ``workbook.entries_sheet`` (rows by their Portal-nr.: unchanged, new, changed, not in the file),
    Budget by ``workbook.budget_sheet`` and Videreførelse by ``workbook.carryover_sheet``. Each gives a
    ``workbook.plan.SheetPlan``: counts, problems with sheet and cell, warnings and actions;
-3. the preview (``preview_file``) is that plan with the totals before → after (``workbook.totals``);
+3. the preview (``preview_file``) is that plan with the totals before → after (``workbook.totals``) and
+   the budget control of Regnskab's rows (``workbook.import_control``: «Stop» errors at their cells,
+   else one confirmation for the whole import);
 4. the commit (``commit_file``) re-plans from the same bytes inside one transaction under the
    cluster-year's row lock, refuses when the ledger changed since the preview (``ledger_fingerprint``),
    and applies every sheet's actions through the accounts' services: all of it, or nothing.
