@@ -180,11 +180,14 @@ def import_batches(cluster_year: ClusterYear):
 
 
 def import_batch_amounts(batch: ImportBatch) -> dict[str, Decimal]:
-    """The import's expenses and its income, apart (never added together): {"expense": …, "income": …}. One query."""
+    """The expenses and the income the import booked, apart (never added together): {"expense": …, "income": …}.
+
+    Its own reversals (of changed and removed rows' old entries) are not what it booked. One query.
+    """
     from django.db.models import Sum
 
     amounts = {kind: Decimal("0.00") for kind in ("expense", "income")}
-    for kind, total in (Entry.objects.filter(import_batch=batch).order_by().values_list("kind")
+    for kind, total in (Entry.objects.filter(import_batch=batch, reverses__isnull=True).order_by().values_list("kind")
                         .annotate(total=Sum("amount")).values_list("kind", "total")):
         amounts[kind] = total
     return amounts

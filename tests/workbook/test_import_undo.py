@@ -89,3 +89,11 @@ def test_a_reversal_by_entry_reverse_carries_the_import_batch_of_its_own_cluster
     with pytest.raises(ValidationError):
         services.entry_reverse(entry=Entry.objects.get(voucher="B-1"), by=ledger.secretariat,
                                import_batch=other_batch)
+
+
+def test_the_imports_amounts_are_what_it_booked_not_its_reversals(ledger):
+    from workbook.selectors import import_batch_amounts
+
+    result = commit(ledger.cy, edit(export_bytes(ledger.cy), change_amount("B-1", 12000)), ledger.secretariat)
+    assert result.batch.entries.count() == 2  # the new entry and the reversal of the old one
+    assert import_batch_amounts(result.batch) == {"expense": Decimal("12000.00"), "income": Decimal("0.00")}
