@@ -9,7 +9,7 @@ commands' ``--csv`` (``csv_text``). A new export therefore cannot forget a rule:
   ends, dates dd.mm.åååå, amounts with a decimal comma and no thousands
   separator (``-1234,50``), whole numbers without decimals.
 - xlsx: numbers are numbers (``#,##0.00`` for money, ``#,##0`` for whole
-  numbers), dates are dates (dd-mm-yyyy), the header row is bold and frozen.
+  numbers), dates are dates (dd.mm.yyyy), the header row is bold and frozen.
 - Values are Danish: a model choice (``TextChoices`` member) is written as its
   label, True/False as Ja/Nej.
 - Text is inert: a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -53,8 +53,8 @@ CODE = "code"          # a number that is a code or a year: never a thousands se
 DATE = "date"
 DATETIME = "datetime"
 
-XLSX_DATE = "dd-mm-yyyy"
-XLSX_DATETIME = "dd-mm-yyyy hh:mm"
+XLSX_DATE = "dd.mm.yyyy"
+XLSX_DATETIME = "dd.mm.yyyy hh:mm"
 XLSX_MONEY = "#,##0.00"
 XLSX_WHOLE = "#,##0"
 XLSX_CODE = "0"

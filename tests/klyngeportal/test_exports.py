@@ -106,7 +106,7 @@ def test_dates_are_danish_in_csv_and_typed_in_xlsx():
     assert rows[1] == ["05.03.2022", "01.01.2023 00:30"]
     sheet = read_xlsx(E.xlsx_bytes(E.Sheet("Ark", columns, [[datetime.date(2022, 3, 5), utc_evening]]))).active
     assert sheet["A2"].is_date and sheet["A2"].value == datetime.datetime(2022, 3, 5)
-    assert sheet["A2"].number_format == "dd-mm-yyyy"
+    assert sheet["A2"].number_format == "dd.mm.yyyy"
     assert sheet["B2"].is_date and sheet["B2"].value == datetime.datetime(2023, 1, 1, 0, 30)
 
 
