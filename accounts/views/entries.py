@@ -14,16 +14,16 @@ from accounts.selectors.lists import entry_totals
 from accounts.services.budget_control import ConfirmationNeeded
 from accounts.tables import EntryTable
 from accounts.views.common import members_of, page_context, refusal_page
-from accounts.views.listing import FilteredTotalsMixin, PageFirstData
+from accounts.views.listing import ClusterYearListMixin, FilteredTotalsMixin, PageFirstData
 from klyngeportal.exports import TableDownloadMixin
 from klyngeportal.formats import NumberMode, NumberProblem, format_number, parse_danish_number
 from klyngeportal.forms_flow import form_flow
 from klyngeportal.pagination import pagination
-from users.access import get_cluster_year_or_404, has_permission
+from users.access import get_cluster_year_or_404
 
 # --- entries ---------------------------------------------------------------
 
-class EntryListView(FilteredTotalsMixin, TableDownloadMixin, SingleTableMixin, FilterView):
+class EntryListView(ClusterYearListMixin, FilteredTotalsMixin, TableDownloadMixin, SingleTableMixin, FilterView):
     """Entries of one cluster-year: filters, free-text search, sorting, pagination, CSV of the filtered list.
 
     The totals of what is filtered (expenses, income, net) come from one query, which also counts the rows.
@@ -34,17 +34,10 @@ class EntryListView(FilteredTotalsMixin, TableDownloadMixin, SingleTableMixin, F
     filterset_class = EntryFilter
     template_name = "accounts/entry_list.html"
     export_formats = ("csv",)
+    export_prefix = "posteringer"
     export_title = "Posteringer"
     table_pagination = pagination(50)
     paginate_by = None  # django-tables2 paginates; the ListView must not count a second time
-
-    def dispatch(self, request, *args, **kwargs):
-        self.cluster_year = get_cluster_year_or_404(request.user, kwargs["pk"])
-        self.members = members_of(self.cluster_year)
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return self.http_method_not_allowed(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.entry_filter_base(self.cluster_year)
@@ -52,22 +45,6 @@ class EntryListView(FilteredTotalsMixin, TableDownloadMixin, SingleTableMixin, F
     def get_table_data(self):
         return PageFirstData(self.object_list)
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs.update(cluster_year=self.cluster_year, members=self.members)
-        return kwargs
-
-    def get_table_kwargs(self):
-        return {"may_edit": has_permission(self.request.user, "edit_accounts", self.cluster_year)}
-
-    def get_export_filename(self, export_format):
-        cy = self.cluster_year
-        return f"posteringer-{cy.cluster.region.slug}-{cy.cluster.slug}-{cy.year}.{export_format}"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(page_context(self.request, self.cluster_year))
-        return context
 
 
 @refusal_page

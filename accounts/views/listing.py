@@ -1,11 +1,13 @@
-"""What the accounts' filtered lists share: the totals of what is filtered, and a paginator that knows the count."""
+"""What the accounts' filtered lists share: one cluster-year, the totals of what is filtered, a paginator that knows the count."""
 from __future__ import annotations
 
 from functools import cached_property
 
 from django_tables2.data import TableQuerysetData
 
+from accounts.views.common import members_of, page_context
 from klyngeportal.pagination import PortalPaginator
+from users.access import get_cluster_year_or_404, has_permission
 
 
 class PageFirstData(TableQuerysetData):
@@ -55,3 +57,38 @@ class FilteredTotalsMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filtered_totals=self.filtered_totals, **kwargs)
+
+
+class ClusterYearListMixin:
+    """A filtered, downloadable table of one cluster-year (``pk``), for whoever sees its accounts.
+
+    GET only (the filters are a GET form); the filter gets the cluster-year and its members, the table
+    whether the user may edit, the download a file name ``<export_prefix>-<region>-<cluster>-<year>``.
+    """
+
+    export_prefix = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cluster_year = get_cluster_year_or_404(request.user, kwargs["pk"])
+        self.members = members_of(self.cluster_year)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.update(cluster_year=self.cluster_year, members=self.members)
+        return kwargs
+
+    def get_table_kwargs(self):
+        return {"may_edit": has_permission(self.request.user, "edit_accounts", self.cluster_year)}
+
+    def get_export_filename(self, export_format):
+        cy = self.cluster_year
+        return f"{self.export_prefix}-{cy.cluster.region.slug}-{cy.cluster.slug}-{cy.year}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(page_context(self.request, self.cluster_year))
+        return context
