@@ -16,10 +16,10 @@ from openpyxl.utils import get_column_letter
 from accounts.models import ClusterYear, CostKind, Entry, EntryKind, ImportBatch, Initiative
 from accounts.parties import Party, party_key
 from accounts.selectors.duplicates import KEY_FIELDS, entry_key  # the one rule of «bogført allerede»
-from geography.selectors import cluster_municipalities
 from klyngeportal.formats import NumberProblem
 from workbook import layout as L
 from workbook.cells import amount_value, date_value, is_empty, label_key, once, text_value
+from workbook.labels import party_labels
 from workbook.safety import Problem
 
 MAX_ROWS = 200_000
@@ -108,14 +108,7 @@ class Lookups:
         initiatives = {
             label_key(i.name): i for i in Initiative.objects.filter(cluster_id=cluster_year.cluster_id).select_related("area")
         }
-        parties: dict[str, Party] = {}
-        for municipality in cluster_municipalities(cluster_year.cluster, cluster_year.year).values():
-            party = Party.municipality(municipality)
-            for label in (municipality.name, f"{municipality.name} Kommune", f"{municipality.name}s Kommune"):
-                parties[label_key(label)] = party
-        region = Party.region(cluster_year.cluster.region)
-        for label in (region.label, cluster_year.cluster.region.name):
-            parties[label_key(label)] = region
+        parties = party_labels(cluster_year)
         kinds = {label_key(label): value for value, label in EntryKind.choices}
         kinds.update({label_key(value): value for value in EntryKind.values})
         kinds["indtaegt"] = EntryKind.INCOME
