@@ -2,6 +2,8 @@
 
 ``PendingUpload`` keeps an uploaded file between its preview and "Indlæs": in the database, by its
 sha256, never in a process's memory, so that the commit re-plans from exactly the bytes previewed.
+Its ``preview`` is the preview page as shown (``workbook.plan_store``), valid for the upload's sha256
+and the ledger it was planned against: a GET renders from it while the ledger is unchanged.
 """
 from django.conf import settings
 from django.db import models
@@ -21,6 +23,7 @@ class PendingUpload(models.Model):
     content = models.BinaryField("indhold")
     ledger_fingerprint = models.CharField("regnskabets fingeraftryk ved visningen", max_length=200)
     reverse_removed = models.BooleanField("tilbagefør posteringer, der ikke er i filen", default=False)
+    preview = models.JSONField("forhåndsvisning", null=True, blank=True)
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
     class Meta:

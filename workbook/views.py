@@ -26,11 +26,11 @@ from workbook.importer import (
     preview_file,
     read_upload,
 )
-from workbook.pending import pending_get, pending_seen, pending_store
+from workbook.pending import pending_content, pending_get, pending_seen, pending_store
 from workbook.plan import COUNT_KEYS, COUNT_LABELS
+from workbook.plan_store import plan_preview, preview_context, stored_preview
 from workbook.safety import FileRefused
 from workbook.selectors import import_batches
-from workbook.totals import preview_totals
 
 
 @require_GET
@@ -70,7 +70,7 @@ def _upload_page(request, cluster_year, form, *, refusal=None, problems=None, st
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk):
-    """Upload a filled template: the file is checked, kept in the database, and its preview shown."""
+    """Upload a filled template: the file is checked, kept in the database with its preview, and that shown."""
     cluster_year = get_cluster_year_or_404(request.user, pk, "view_accounts")
     refusal = permission_problem(request.user, "edit_accounts", cluster_year)
     if request.method != "POST":
@@ -91,45 +91,44 @@ def import_upload(request, pk):
     except ImportRefused as exc:
         return _upload_page(request, cluster_year, form, problems=exc.problems)
     pending = pending_store(cluster_year=cluster_year, user=request.user, data=data, filename=upload.name,
-                            fingerprint=plan.fingerprint, reverse_removed=reverse_removed)
+                            fingerprint=plan.fingerprint, reverse_removed=reverse_removed,
+                            preview=plan_preview(plan, request.user))
     return redirect("workbook:import_preview", pk=cluster_year.pk, upload_pk=pending.pk)
 
 
-def _preview_page(request, cluster_year, pending, plan):
+def _preview_page(request, cluster_year, pending, preview: dict):
+    """The page of a preview in its stored form (``workbook.plan_store``), fresh or kept."""
     return render(request, "workbook/import_preview.html", {
-        "cluster_year": cluster_year, "pending": pending, "plan": plan, "totals": preview_totals(plan),
-        "errors": plan.errors[:MAX_SHOWN_PROBLEMS], "error_count": len(plan.errors),
-        "warnings": [(f"{w.sheet}!{w.cell}", w) for w in plan.warnings[:MAX_SHOWN_PROBLEMS]],
+        "cluster_year": cluster_year, "pending": pending, **preview_context(preview),
         "count_labels": [COUNT_LABELS[key] for key in COUNT_KEYS],
-        "count_rows": [(sheet.sheet, [(key, sheet.counts[key]) for key in COUNT_KEYS]) for sheet in plan.sheets],
-        "actions": [(sheet.sheet, action) for sheet in plan.sheets for action in sheet.actions][:MAX_SHOWN_PROBLEMS],
-        "action_count": sum(len(sheet.actions) for sheet in plan.sheets),
-        "may_book": not plan.errors and (plan.has_changes or bool(plan.warnings)),
         "back_url": _back_url(cluster_year),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, upload_pk):
-    """GET: the preview of a kept upload. POST ("Indlæs"): book exactly that, or nothing."""
+    """GET: the preview of a kept upload (kept with it while the ledger is unchanged, else planned again).
+    POST ("Indlæs"): book exactly that, or nothing."""
     cluster_year = get_cluster_year_or_404(request.user, pk, "edit_accounts")
     pending = pending_get(cluster_year=cluster_year, user=request.user, pk=upload_pk)
     if pending is None:
         messages.error(request, "Filen er ikke længere gemt til indlæsning. Indlæs den igen.")
         return redirect("workbook:import_upload", pk=cluster_year.pk)
-    data = bytes(pending.content)
     if request.method == "GET":
-        try:
-            plan = preview_file(cluster_year=cluster_year, data=data, filename=pending.filename, user=request.user,
-                                reverse_removed=pending.reverse_removed)
-        except ImportRefused as exc:
-            return _upload_page(request, cluster_year, ImportForm(), problems=exc.problems)
-        pending_seen(pending, plan.fingerprint)
-        return _preview_page(request, cluster_year, pending, plan)
+        preview = stored_preview(pending, request.user, cluster_year)
+        if preview is None:
+            try:
+                plan = preview_file(cluster_year=cluster_year, data=pending_content(pending), filename=pending.filename,
+                                    user=request.user, reverse_removed=pending.reverse_removed)
+            except ImportRefused as exc:
+                return _upload_page(request, cluster_year, ImportForm(), problems=exc.problems)
+            preview = plan_preview(plan, request.user)
+            pending_seen(pending, plan.fingerprint, preview)
+        return _preview_page(request, cluster_year, pending, preview)
     try:
-        result = commit_file(cluster_year=cluster_year, data=data, filename=pending.filename, user=request.user,
-                             reverse_removed=pending.reverse_removed, accepted=set(request.POST.getlist("accept")),
-                             fingerprint=pending.ledger_fingerprint,
+        result = commit_file(cluster_year=cluster_year, data=pending_content(pending), filename=pending.filename,
+                             user=request.user, reverse_removed=pending.reverse_removed,
+                             accepted=set(request.POST.getlist("accept")), fingerprint=pending.ledger_fingerprint,
                              confirm_overruns=request.POST.get("confirm_overruns") == "1")
     except LedgerChanged as exc:
         pending.delete()
