@@ -9,7 +9,8 @@ BENCH, so nobody can take it for real accounts.
 The set is built in two steps with the same cluster-years: first a small one
 (a tenth of the initiatives, a hundredth of the entries), then topped up to
 the full size. The benchmark counts each page's queries after both steps, so
-it can show that the counts do not grow with the data.
+it can show that the counts do not grow with the data; a third step (`grow`)
+adds only volume no page should show, so that the HTML can be compared too.
 
 Entries go in with PostgreSQL's COPY (bulk_create on SQLite); the build itself
 is not what the benchmark measures.
@@ -282,11 +283,12 @@ class Builder:
     # --- initiatives and budget lines ----------------------------------------
 
     @transaction.atomic
-    def add_initiatives(self, data: Dataset, upto: int) -> None:
-        """Give every cluster-year initiatives up to `upto`, each with two budget lines."""
+    def add_initiatives(self, data: Dataset, upto: int, only: list[CY] | None = None) -> None:
+        """Give every cluster-year (or `only` these) initiatives up to `upto`, each with two budget lines."""
         statuses = ["planned", "active", "active", "completed", "stopped"]
-        for start in range(0, len(data.cluster_years), 50):
-            chunk = data.cluster_years[start:start + 50]
+        cys = data.cluster_years if only is None else only
+        for start in range(0, len(cys), 50):
+            chunk = cys[start:start + 50]
             new: list[tuple[CY, Initiative]] = []
             for cy in chunk:
                 areas = self.areas[cy.year]
@@ -348,19 +350,27 @@ class Builder:
 
     # --- entries ---------------------------------------------------------------
 
-    def _entry_rows(self, data: Dataset, upto: int, cys: list[CY], reversals: bool):
+    def _entry_rows(self, data: Dataset, upto: int, cys: list[CY], reversals: bool, pairs: bool = False):
+        """Entries k = cy.entries .. upto - 1 of each cluster-year: every REVERSAL_EVERY-th a reversal of the
+        one before; with `pairs`, every second, the others dated on the year's first day with amounts under
+        100 kr. (below every other entry's), so that the pairs net to zero and sort after every other entry
+        by date and by amount."""
         rng = self.rng
         for cy in cys:
             creator = data.users[f"sek:{cy.cluster.pk}"].pk
             start = datetime.date(cy.year, 1, 1)
             n_init = len(cy.initiatives)
             n_muni = len(cy.municipalities)
+            first = cy.entries
             for k in range(cy.entries, upto):
                 pk = self.next_entry_id
                 self.next_entry_id += 1
                 previous = cy.last_entry
-                if (reversals and k % REVERSAL_EVERY == REVERSAL_EVERY - 1
-                        and previous and previous["reverses_id"] is None):
+                if pairs:
+                    reverse = (k - first) % 2 == 1
+                else:
+                    reverse = reversals and k % REVERSAL_EVERY == REVERSAL_EVERY - 1
+                if reverse and previous and previous["reverses_id"] is None:
                     row = dict(previous)
                     row.update(
                         id=pk, amount=-previous["amount"], reverses_id=previous["id"],
@@ -372,9 +382,9 @@ class Builder:
                         "id": pk,
                         "cluster_year_id": cy.pk,
                         "initiative_id": cy.initiatives[(k * 7) % n_init],
-                        "booking_date": start + datetime.timedelta(days=(k * 11) % 365),
+                        "booking_date": start if pairs else start + datetime.timedelta(days=(k * 11) % 365),
                         "kind": "income" if k % 10 == 9 else "expense",
-                        "amount": _money(rng, 100, 250_000),
+                        "amount": _money(rng, 1, 99) if pairs else _money(rng, 100, 250_000),
                         "account_code": (
                             MUNICIPAL_ACCOUNTS[k % len(MUNICIPAL_ACCOUNTS)] if municipal
                             else REGIONAL_ACCOUNTS[k % len(REGIONAL_ACCOUNTS)]
@@ -411,12 +421,15 @@ class Builder:
                 raise RuntimeError(f"The benchmark does not know the required field Entry.{f.attname}; add it to bench/dataset.py.")
         return columns
 
-    def add_entries(self, data: Dataset, upto: int, only: list[CY] | None = None, reversals: bool = True) -> int:
-        """Top every cluster-year (or `only` these) up to `upto` entries. Returns the number of rows written."""
+    def add_entries(self, data: Dataset, upto: int, only: list[CY] | None = None, reversals: bool = True,
+                    pairs: bool = False) -> int:
+        """Top every cluster-year (or `only` these) up to `upto` entries (with `pairs`: in pairs of an entry
+        and its reversal, see _entry_rows). Returns the number of rows written."""
         cys = data.cluster_years if only is None else only
-        if self.next_entry_id == 1:
-            last = Entry.objects.order_by("-pk").values_list("pk", flat=True).first()
-            self.next_entry_id = (last or 0) + 1
+        # Past the highest id in the table: the portal itself may have booked entries since the last call
+        # (the Excel step's commit does).
+        last = Entry.objects.order_by("-pk").values_list("pk", flat=True).first()
+        self.next_entry_id = max(self.next_entry_id, (last or 0) + 1)
         columns = self._columns()
         written = 0
         with transaction.atomic():
@@ -426,7 +439,7 @@ class Builder:
                 connection.ensure_connection()
                 with connection.connection.cursor() as cursor:
                     with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in self._entry_rows(data, upto, cys, reversals):
+                        for row in self._entry_rows(data, upto, cys, reversals, pairs):
                             copy.write_row([row.get(a, d) for a, _, d in columns])
                             written += 1
                     cursor.execute(
@@ -434,7 +447,7 @@ class Builder:
                     )
             else:
                 batch = []
-                for row in self._entry_rows(data, upto, cys, reversals):
+                for row in self._entry_rows(data, upto, cys, reversals, pairs):
                     batch.append(Entry(**row))
                     if len(batch) >= 5000:
                         Entry.objects.bulk_create(batch)
@@ -443,6 +456,23 @@ class Builder:
                 Entry.objects.bulk_create(batch)
                 written += len(batch)
         return written
+
+    def grow(self, data: Dataset) -> dict[str, int]:
+        """The third step: volume that must change no measured page, not even its figures. Every cluster-year
+        gets as many entries again, in pairs of an entry and its reversal (net zero), dated on the year's
+        first day with amounts under 100 kr., so that in the focus cluster-year they come after its first
+        page both by date and by amount; the cluster-years of the other years get as many initiatives again
+        (with budget lines and evaluations). The focus year's initiatives stay: its region's and the
+        allocation's pages list them."""
+        others = [cy for cy in data.cluster_years if cy is not data.focus]
+        other_years = [cy for cy in others if cy.year != data.focus.year]
+        initiatives = sum(len(cy.initiatives) for cy in other_years)
+        self.add_initiatives(data, 2 * self.plan.initiatives, only=other_years)
+        added = {"initiatives": sum(len(cy.initiatives) for cy in other_years) - initiatives}
+        added["other_entries"] = self.add_entries(data, 2 * self.plan.entries, only=others, pairs=True)
+        added["focus_entries"] = self.add_entries(data, 2 * self.plan.entries, only=[data.focus], pairs=True)
+        self.analyze()
+        return added
 
     def clear_entries(self, cy: CY) -> None:
         """Remove a cluster-year's entries (only for the benchmark's own Excel round trip).
