@@ -227,10 +227,13 @@ def client_for(user) -> Client:
     return client
 
 
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _get(client: Client, url: str):
     response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, len(body)
+    return response, len(_body(response))
 
 
 class ExceptionCatcher:
@@ -255,12 +258,70 @@ class ExceptionCatcher:
         got_request_exception.disconnect(self)
 
 
-def count_queries(client: Client, url: str) -> dict:
-    """One request under CaptureQueriesContext: status, query count, SQL time and the slowest query."""
-    _get(client, url)  # warm caches (templates, URL resolver) so the count is the steady one
+# What differs between two renderings of the same page and is no part of its size in the data: the CSRF
+# token (new per request); then every number (1.234,56, 12.01.2022, ids, page counts) becomes "#", so that
+# two pages compare equal when only their figures differ.
+_TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|csrf[-_]token" content="|nonce=")[^"]*"')
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def masked_html(body: bytes) -> str:
+    text = body.decode("utf-8", errors="replace")
+    return _NUMBERS.sub("#", _TOKENS.sub(r'\1TOKEN"', text))
+
+
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+# django-tables2's pagination (bootstrap5.html): a window of at most DJANGO_TABLES2_PAGE_RANGE (10) page
+# numbers, with "..." for the pages skipped, and "previous" and "next": at most 13 items however many pages.
+_PAGINATION = re.compile(r'<ul class="pagination[^"]*">.*?</ul>', re.S)
+PAGINATION_MAX_ITEMS = 13
+
+
+def elements(html: str) -> dict[str, int]:
+    """How many elements of each tag a page has outside its pagination: equal counts mean as many rows,
+    options and items."""
+    counts: dict[str, int] = {}
+    for tag in _TAG.findall(without_pagination(html)):
+        counts[tag.lower()] = counts.get(tag.lower(), 0) + 1
+    return counts
+
+
+def without_pagination(html: str) -> str:
+    return _PAGINATION.sub("<ul pagination>", html)
+
+
+def pagination_items(html: str) -> int:
+    """The items (page numbers, "...", previous, next) of a page's paginations."""
+    return sum(block.count("<li") for block in _PAGINATION.findall(html))
+
+
+def first_difference(a: str, b: str, context: int = 60) -> str:
+    """Where two masked pages first part: a short excerpt of each, or "" when they are equal."""
+    if a == b:
+        return ""
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, at - context // 2)
+
+    def excerpt(text: str) -> str:  # as a code span in a Markdown table
+        return " ".join(text[start:at + context].split()).replace("`", "'").replace("|", "\\|")
+
+    return f"at character {at:,}: `{excerpt(a)}` against `{excerpt(b)}`"
+
+
+def count_queries(client: Client, url: str, keep_html: bool = False) -> dict:
+    """One request under CaptureQueriesContext: status, query count, SQL time and the slowest query.
+
+    With ``keep_html`` also "html", the counted response's HTML masked (``masked_html``), and
+    "html_varies", whether it differs from the warm-up request's at the same data (then the masking
+    misses something random on the page and a comparison between data sizes says nothing).
+    """
+    warm = client.get(url)  # warm caches (templates, URL resolver) so the count is the steady one
+    warm_body = _body(warm)
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx, ExceptionCatcher() as caught:
-        response, size = _get(client, url)
+        response = client.get(url)
+        body = _body(response)
+    size = len(body)
     total_ms = (time.perf_counter() - started) * 1000
     queries = ctx.captured_queries
     sql_ms = sum(float(q["time"]) for q in queries) * 1000
@@ -276,6 +337,9 @@ def count_queries(client: Client, url: str) -> dict:
     }
     if response.status_code != 200:
         result["error"] = f"HTTP {response.status_code}" + (f" ({caught.text})" if caught.text else "")
+    if keep_html:
+        result["html"] = masked_html(body)
+        result["html_varies"] = masked_html(warm_body) != result["html"]
     return result
 
 

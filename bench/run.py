@@ -6,10 +6,13 @@
 
 Drops and recreates its own database (the name must contain "bench"), migrates,
 loads the reference data, builds a synthetic national data set, measures the
-pages in-process and the cluster-year page under gunicorn, each beside a floor,
+pages in-process (and cProfiles one request of each page over 10x the base floor)
+and the cluster-year page under gunicorn, each beside a floor,
 times the Excel export, the preview of the unchanged export and the preview and
 commit of the export with 100 rows changed, of a 20,000-entry cluster-year (and runs
-the workbook app's own bench/bench_workbook.py), and writes docs/benchmark.md.
+the workbook app's own bench/bench_workbook.py), then grows the data set by volume
+no page should show and counts every page's queries and HTML again, and writes
+docs/benchmark.md.
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.page_steps import log  # noqa: E402  (after the path above)
+
 BASE_FLOOR_URL = "/bench/grundside/"  # bench/urls.py: an empty page through base.html, logged in
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/klyngeportal_bench"
 WORKBOOK_ENTRIES = 20_000
@@ -50,6 +55,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-workbook", action="store_true", help="skip the Excel export/preview/commit step")
     parser.add_argument("--no-workbook-script", action="store_true",
                         help="do not also run the workbook app's own bench/bench_workbook.py")
+    parser.add_argument("--profile-over", type=float, default=10.0,
+                        help="cProfile one request of every page whose p95 is over this many times the base "
+                             "floor's (0: every page)")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmark.md"))
     parser.add_argument("--json", default=str(ROOT / "bench" / "out" / "latest.json"))
     return parser.parse_args(argv)
@@ -157,35 +165,6 @@ def environment(args: argparse.Namespace, static_root: str) -> dict[str, str]:
     }
 
 
-def log(message: str) -> None:
-    print(f"[bench {datetime.datetime.now(datetime.UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-def measure_pages(located: list[dict], clients, step: str, requests: int | None = None,
-                  floors: list[tuple[dict, object]] = ()) -> None:
-    """Count each page's queries; with `requests`, then time every page and the floors in interleaved rounds.
-
-    ``floors`` are (floor, client) pairs: the floor dicts get their "timing".
-    """
-    from bench.pages import count_queries, time_interleaved
-
-    for page in located:
-        if page.get("missing"):
-            continue
-        page[step] = count_queries(clients(page["user"]), page["url"])
-        log(f"  {step:5} {page['key']:20} {page[step]['status']} {page[step]['queries']} queries")
-    if not requests:
-        return
-    timed = [p for p in located if not p.get("missing") and p[step]["status"] == 200]
-    targets = [(client, floor["url"]) for floor, client in floors] + [(clients(p["user"]), p["url"]) for p in timed]
-    results = time_interleaved(targets, requests)
-    for (floor, _), timing in zip(floors, results, strict=False):
-        floor["timing"] = timing
-    for page, timing in zip(timed, results[len(floors):], strict=True):
-        page["timing"] = timing
-        log(f"  timed {page['key']:20} median {timing.get('median_ms', 0):.1f} ms, p95 {timing.get('p95_ms', 0):.1f} ms")
-
-
 def measure_server(args, env: dict[str, str], cookie: str, cluster_year_url: str | None, out_dir: Path) -> dict:
     from bench.server import Gunicorn, load
 
@@ -229,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from bench import dataset, pages, report, workbook_step
+    from bench.page_steps import measure_grown, measure_pages, profile_pages
 
     info = machine()
     setup_started = time.perf_counter()
@@ -277,9 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     floor = {"url": pages.FLOOR_URL, **pages.count_queries(floor_client, pages.FLOOR_URL)}
     base_client = clients(f"sek:{ctx.cluster.pk}")  # the secretariat, as on the cluster-year page
     base_floor = {"url": BASE_FLOOR_URL, **pages.count_queries(base_client, BASE_FLOOR_URL)}
-    measure_pages(located, clients, "full", args.requests, floors=[(floor, floor_client), (base_floor, base_client)])
+    htmls: dict[str, str] = {}
+    measure_pages(located, clients, "full", args.requests, floors=[(floor, floor_client), (base_floor, base_client)],
+                  htmls=htmls)
     log(f"  floor /sundhed/: p95 {floor['timing']['p95_ms']:.2f} ms; base floor {BASE_FLOOR_URL}: "
         f"p95 {base_floor['timing']['p95_ms']:.2f} ms")
+    profile_pages(located, clients, base_floor, args.profile_over)
 
     if args.no_server:
         server = {"skipped": "--no-server was given"}
@@ -307,6 +290,13 @@ def main(argv: list[str] | None = None) -> int:
             if key in workbook:
                 log(f"  {key}: {workbook[key]['seconds']:.2f} s, peak {workbook[key]['peak_mb']:.0f} MB")
 
+    log("grown data set: entries and other years' initiatives that no page should show")
+    grown = measure_grown(builder, data, located, ctx, clients, htmls)
+    build["grown"] = grown["seconds"]
+    grown_counts = dataset.table_counts()
+    log(f"  grown in {grown['seconds']:.1f} s: {grown_counts['entries']:,} entries, "
+        f"{grown_counts['initiatives']:,} initiatives")
+
     info["load_after"] = load_average()
     results = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -320,7 +310,11 @@ def main(argv: list[str] | None = None) -> int:
             "full_entries": plan.entries * len(data.cluster_years),
             "small_initiatives": plan.small_initiatives * len(data.cluster_years),
             "full_initiatives": plan.initiatives * len(data.cluster_years),
+            "grown_entries": grown_counts["entries"],
+            "grown_initiatives": grown_counts["initiatives"],
+            "grown_added": {k: v for k, v in grown.items() if k != "seconds"},
         },
+        "profile_over": args.profile_over,
         "focus": f"{data.focus.cluster.name}, Region {data.focus.cluster.region.name}, {data.focus.year}",
         "counts": counts,
         "build_seconds": build,

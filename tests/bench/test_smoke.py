@@ -47,7 +47,8 @@ def smoke_run(tmp_path_factory):
         [
             sys.executable, str(ROOT / "bench" / "run.py"), "--scale", "0.001", "--database-url", url,
             "--requests", "3", "--concurrency", "2", "--load-requests", "10", "--load-seconds", "5",
-            "--workbook-entries", "50", "--no-workbook-script", "--doc", str(doc), "--json", str(result),
+            "--workbook-entries", "50", "--no-workbook-script", "--profile-over", "0",  # profile every page
+            "--doc", str(doc), "--json", str(result),
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
@@ -122,6 +123,54 @@ def test_writes_the_document_and_prints_the_same_table(smoke_run):
     assert "### Excel export, preview and commit (the running copy)" in doc
     assert "Floor: `/sundhed/`" in stdout and "Base floor: `/bench/grundside/`" in stdout
     assert "p95 / base floor p95" in doc and "× the base floor's p95" in targets
+    assert "### Query counts and HTML size against the data size" in doc
+    assert "| Query counts and HTML size per page stay constant in the data size |" in targets
+    # The gunicorn throughput is named as reported, with its ratio to the base floor's, and explained.
+    row = next(line for line in targets.splitlines() if "throughput as a ratio to the base floor's" in line)
+    assert "| reported |" in row and "×" in row
+    assert "one cluster-year page costs it as much as" in doc.split("### Throughput under gunicorn", 1)[1]
+
+
+def test_counts_every_page_again_on_a_grown_data_set(smoke_run):
+    results = smoke_run["results"]
+    steps = results["steps"]
+    # As many entries again in every cluster-year (in pairs that net to zero), and as many initiatives again
+    # in the other years: 43 cluster-years x 2 entries but the Excel step's, which already has 50 and more.
+    assert steps["grown_added"] == {"initiatives": 22 * 5, "other_entries": 42 * 2, "focus_entries": 2}
+    assert steps["grown_entries"] > results["counts"]["entries"]
+    for page in results["pages"]:
+        if page["missing"]:
+            continue
+        assert page["grown"]["status"] == 200, (page["key"], page["grown"])
+        same = page["sameness"]
+        assert not same["varies"], page["key"]  # the masking takes out what differs from request to request
+        assert same["same_bytes"] == (page["grown"]["bytes"] == page["full"]["bytes"])
+        assert "html" not in page["full"] and "html" not in page["grown"]  # the HTML stays out of the JSON
+    # The import preview is counted on an upload made again from the grown ledger, and reported at the
+    # URL that was timed.
+    preview = next(p for p in results["pages"] if p["key"] == "import_preview")
+    assert preview["grown_url"] != preview["url"]
+    table = smoke_run["doc"].split("### Query counts and HTML size against the data size", 1)[1]
+    assert "| page | queries small | queries full | queries grown | HTML bytes full → grown | verdict |" in table
+
+
+def test_profiles_one_request_of_the_pages_over_the_threshold(smoke_run):
+    results = smoke_run["results"]
+    assert results["profile_over"] == 0  # every page
+    for page in results["pages"]:
+        if page["missing"]:
+            continue
+        profile = page["profile"]
+        assert 0 < len(profile["top"]) <= 8 and profile["parts"]
+        tottimes = [row["tottime_ms"] for row in profile["top"]]
+        assert tottimes == sorted(tottimes, reverse=True)
+        for row in profile["top"]:
+            # Paths shortened to the project's or the library's own: no checkout or virtualenv prefix.
+            assert str(ROOT) not in row["where"] and "site-packages" not in row["where"], row
+            assert row["cumtime_ms"] >= row["tottime_ms"] - 0.01
+    doc = smoke_run["doc"]
+    assert "Where the time goes in every page" in doc
+    assert "| function | where | calls | own ms | cum. ms |" in doc
 
 
 def test_exports_previews_and_commits_the_running_copy(smoke_run):
