@@ -6,11 +6,10 @@ A fixed number of queries, whatever the number of cluster-years or entries.
 """
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import (
@@ -20,6 +19,7 @@ from accounts.models import (
     CostKind,
     Entry,
     EntryKind,
+    EntryTotal,
     FundingLine,
     FundingSource,
     PartyKind,
@@ -201,13 +201,14 @@ def cluster_year_figures(queryset) -> list[ClusterYear]:
                        initiative_row(figures, row), figures.totals):
             target.budget += amount
 
+    # The entries' sums from their summary (accounts.entry_totals: kept by the database on every insert),
+    # one row per initiative, party, cost kind, kind and booking year: as many rows whatever the entries.
+    years = {cy.pk: cy.year for cy in cluster_years}
     entries = (
-        Entry.objects.filter(cluster_year_id__in=by_id)
+        EntryTotal.objects.filter(cluster_year_id__in=by_id)
         .order_by()
         .values("cluster_year_id", "initiative_id", "initiative__name", "initiative__area__name", *PARTY_VALUES,
-                "cost_kind", "kind")
-        .annotate(cents=cents_sum("amount"), late=Count("pk", filter=_dated_after_the_year(cluster_years)),
-                  outside=Count("pk", filter=_dated_outside_the_year(cluster_years)), largest=Max("amount"))
+                "cost_kind", "kind", "booking_year", "cents", "entries", "largest_cents")
     )
     for row in entries:
         figures = by_id[row["cluster_year_id"]]
@@ -218,31 +219,11 @@ def cluster_year_figures(queryset) -> list[ClusterYear]:
         figures.cost_kind_spend[row["cost_kind"]] = (
             figures.cost_kind_spend.get(row["cost_kind"], ZERO) + signed_amount(row["kind"], amount)
         )
-        figures.late_entries += row["late"]
-        figures.entries_outside_year += row["outside"]
-        figures.largest_entry = max(figures.largest_entry, row["largest"] or ZERO)
+        year = years[row["cluster_year_id"]]
+        if row["booking_year"] != year:  # dated before 1 January or after 31 December of the year
+            figures.entries_outside_year += row["entries"]
+            if row["booking_year"] > year:
+                figures.late_entries += row["entries"]
+        figures.largest_entry = max(figures.largest_entry, from_cents(row["largest_cents"]))
     return cluster_years
 
-
-def _dated_after_the_year(cluster_years) -> Q:
-    """Entries booked after 31 December of their cluster-year's year (one condition per year seen)."""
-    ids_by_year: dict[int, list[int]] = {}
-    for cy in cluster_years:
-        ids_by_year.setdefault(cy.year, []).append(cy.pk)
-    condition = Q()
-    for year, ids in sorted(ids_by_year.items()):
-        condition |= Q(cluster_year_id__in=ids, booking_date__gte=datetime.date(year + 1, 1, 1))
-    return condition
-
-
-def _dated_outside_the_year(cluster_years) -> Q:
-    """Entries booked before 1 January or after 31 December of their cluster-year's year."""
-    ids_by_year: dict[int, list[int]] = {}
-    for cy in cluster_years:
-        ids_by_year.setdefault(cy.year, []).append(cy.pk)
-    condition = Q()
-    for year, ids in sorted(ids_by_year.items()):
-        condition |= Q(cluster_year_id__in=ids) & (
-            Q(booking_date__lt=datetime.date(year, 1, 1)) | Q(booking_date__gte=datetime.date(year + 1, 1, 1))
-        )
-    return condition
