@@ -3,6 +3,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from accounts.filters_render import ListFilterForm
 from accounts.forms import DanishDateInput, party_choices
 from accounts.models import BudgetLine, CostKind, Entry, EntryKind, FundingSource, Initiative, InitiativeArea
 from accounts.parties import Party, PartyKeyError
@@ -52,6 +53,7 @@ class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
 
     class Meta:
         model = Entry
+        form = ListFilterForm  # the widgets without a template per option (accounts.filters_render)
         fields = ["q", "area", "initiative", "party", "kind", "cost_kind", "date_from", "date_to", "account", "import_batch"]
 
     def __init__(self, *args, cluster_year, members, **kwargs):
@@ -82,6 +84,7 @@ class BudgetLineFilter(PartyFilterMixin, django_filters.FilterSet):
 
     class Meta:
         model = BudgetLine
+        form = ListFilterForm
         fields = ["initiative", "area", "source", "party"]
 
     def __init__(self, *args, cluster_year, members, **kwargs):

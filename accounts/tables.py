@@ -1,4 +1,6 @@
 """Tables of the accounts pages (django-tables2): sortable, paginated, exportable."""
+from html import escape
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -6,11 +8,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.models import BudgetLine, Entry
+from accounts.tables_body import OnePassBodyMixin, UrlOfRow, choice_labels, display, text_cell
 from klyngeportal.exports import MONEY
 from klyngeportal.formats import format_number
 
 
-class EntryTable(tables.Table):
+class EntryTable(OnePassBodyMixin, tables.Table):
     # Plain columns formatted in Python: a DateColumn renders a small template per cell.
     booking_date = tables.Column(verbose_name="Dato")
     # Classes of the cells: static/accounts/accounts.css fits the list in 1280 px (wrap, min widths, nowrap).
@@ -46,55 +49,59 @@ class EntryTable(tables.Table):
                     "voucher", "text", "created_by", "created_at", "created", "state", "actions")
         order_by = ("-booking_date",)
         attrs = {"class": "table entries"}
-        template_name = "accounts/includes/entry_table.html"
+        template_name = "accounts/includes/one_pass_table.html"
         per_page = 50
         empty_text = "Ingen posteringer."
         row_attrs = {"data-entry": lambda record: record.pk}
 
     export_kinds = {"amount": MONEY}  # how klyngeportal.exports writes the columns it cannot tell by type
+    row_key = "data-entry"
 
     def __init__(self, *args, may_edit: bool = False, **kwargs):
         self.may_edit = may_edit
         super().__init__(*args, **kwargs)
 
-    def body_html(self):
-        """The page's rows as HTML, cell by cell through the same ``render_*`` methods as django-tables2.
+    def cell_writers(self):
+        """The page's cells as ``render_*`` writes them (``accounts.tables_body``: one pass, no template a cell)."""
+        kinds, cost_kinds = choice_labels(Entry, "kind"), choice_labels(Entry, "cost_kind")
+        reverse_url = UrlOfRow("accounts:entry_reverse")
+        zone = timezone.get_current_timezone()
 
-        django-tables2 resolves, inspects and templates each cell (most of the page's time); the entry
-        list has fixed columns, so its body is written here. ``accounts/includes/entry_table.html`` uses it.
-        """
-        columns = [(column.name, column.attrs["td"].as_html(), column.default) for column in self.columns]
-        rows = []
-        for index, record in enumerate(row.record for row in self.page.object_list):
-            cells = []
-            for name, attrs, default in columns:
-                value = self._cell(name, record)
-                cells.append(format_html("<td {}>{}</td>", attrs, default if value in (None, "") and name not in
-                                         ("state", "actions") else value))
-            rows.append(format_html('<tr data-entry="{}" class="{}">{}</tr>', record.pk,
-                                    "odd" if index % 2 else "even", mark_safe("".join(cells))))
-        return mark_safe("\n".join(rows))
+        def initiative(r):
+            name = r.initiative.name
+            return text_cell(name) and f'{escape(name)}<br><small class="muted">{escape(r.initiative.area.name)}</small>'
 
-    def _cell(self, name: str, record):
-        if name == "booking_date":
-            return self.render_booking_date(record.booking_date)
-        if name == "initiative":
-            return self.render_initiative(record.initiative.name, record)
-        if name == "party":
-            return record.party_label
-        if name == "kinds":
-            return self.render_kinds(record)
-        if name == "amount":
-            return self.render_amount(record.amount)
-        if name in ("account_code", "voucher", "text"):
-            return getattr(record, name)
-        if name == "created":
-            return self.render_created(record.created_at, record)
-        if name == "state":
-            return self.render_state(record)
-        if name == "actions":
-            return self.render_actions(record)
-        raise KeyError(f"EntryTable.body_html kender ikke kolonnen {name}")
+        def kind(r):
+            if r.kind in (None, ""):
+                return None
+            return (f'{escape(display(kinds, r.kind))}<br>'
+                    f'<small class="muted">{escape(display(cost_kinds, r.cost_kind))}</small>')
+
+        def created(r):
+            if r.created_at is None:
+                return None
+            return (f'{escape(r.created_by.username) if r.created_by else ""}<br>'
+                    f'<small class="muted">{r.created_at.astimezone(zone):%d.%m.%Y %H:%M}</small>')
+
+        def actions(r):
+            if not self.may_edit or r.reverses_id or r.reversal_id:
+                return ""
+            return (f'<a class="button small secondary" href="{reverse_url(r.cluster_year_id, r.pk)}">'
+                    "Tilbagefør</a>")
+
+        return {
+            "booking_date": lambda r: None if r.booking_date is None else f"{r.booking_date:%d.%m.%Y}",
+            "initiative": initiative,
+            "party": lambda r: text_cell(r.party_label),
+            "kinds": kind,
+            "amount": lambda r: None if r.amount is None else format_number(r.amount, 2),
+            "account_code": lambda r: text_cell(r.account_code),
+            "voucher": lambda r: text_cell(r.voucher),
+            "text": lambda r: text_cell(r.text),
+            "created": created,
+            "state": self.render_state,
+            "actions": actions,
+        }
 
     def render_booking_date(self, value):
         return dateformat.format(value, "d.m.Y")
@@ -155,7 +162,7 @@ class EntryTable(tables.Table):
         return format_html('<a class="button small secondary" href="{}">Tilbagefør</a>', url)
 
 
-class BudgetLineTable(tables.Table):
+class BudgetLineTable(OnePassBodyMixin, tables.Table):
     """The budget lines of a cluster-year: initiative, area, source, party, budget; «Ret» for who may edit."""
 
     initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",))
@@ -173,15 +180,36 @@ class BudgetLineTable(tables.Table):
         sequence = ("initiative", "area", "source", "party", "amount", "actions")
         order_by = ("initiative", "source", "party")
         attrs = {"class": "table budget-lines"}
+        template_name = "accounts/includes/one_pass_table.html"
         per_page = 50
         empty_text = "Ingen budgetlinjer."
         row_attrs = {"data-budget-line": lambda record: record.pk}
 
     export_kinds = {"amount": MONEY}
+    row_key = "data-budget-line"
 
     def __init__(self, *args, may_edit: bool = False, **kwargs):
         self.may_edit = may_edit
         super().__init__(*args, **kwargs)
+
+    def cell_writers(self):
+        """The page's cells as django-tables2 writes them (``accounts.tables_body``: one pass, no template a cell)."""
+        sources = choice_labels(BudgetLine, "source")
+        edit_url = UrlOfRow("accounts:budget_edit")
+
+        def actions(r):
+            if not self.may_edit:
+                return ""
+            return f'<a class="button small secondary" href="{edit_url(r.cluster_year_id, r.pk)}">Ret</a>'
+
+        return {
+            "initiative": lambda r: text_cell(r.initiative.name),
+            "area": lambda r: text_cell(r.initiative.area.name),
+            "source": lambda r: None if r.source in (None, "") else escape(display(sources, r.source)),
+            "party": lambda r: text_cell(r.party_label),
+            "amount": lambda r: None if r.amount is None else format_number(r.amount, 2),
+            "actions": actions,
+        }
 
     def render_amount(self, value):
         return format_number(value, 2)

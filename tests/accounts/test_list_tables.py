@@ -1,0 +1,119 @@
+"""The lists' own rendering (issue 16) is Django's and django-tables2's, cell for cell and option for option:
+the budget list's rows written in one pass, and the filter forms' widgets written without templates."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.forms.renderers import get_default_renderer
+from django.test import RequestFactory
+from django.urls import reverse
+
+from accounts.filters import BudgetLineFilter, EntryFilter
+from accounts.filters_render import ONE_PASS_WIDGETS
+from accounts.models import BudgetLine, Initiative
+from accounts.tables import BudgetLineTable
+from geography.selectors import cluster_municipalities
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def tbody(html: str) -> str:
+    body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", body)).strip()
+
+
+def as_django_tables2_renders(table, user) -> tuple[str, str]:
+    request = RequestFactory().get("/")
+    request.user = user
+    ours = table.as_html(request)
+    table.template_name = "django_tables2/bootstrap5.html"
+    return ours, table.as_html(request)
+
+
+@pytest.fixture
+def budgeted(users, cy_a, initiative_a, aarhus_kommune):
+    by = users["secretariat_a"]
+    odd = factories.initiative(cy_a, by=by, name='Syntetisk <b>"indsats"</b> & co', area_name="De sårbare ældre",
+                               responsible=Initiative.Responsible.REGION)
+    factories.budget_line(cy_a, initiative_a, by=by, municipality=aarhus_kommune, amount=Decimal("100000.10"))
+    factories.budget_line(cy_a, initiative_a, by=by, region=cy_a.cluster.region, amount=Decimal("0.20"))
+    factories.budget_line(cy_a, odd, by=by, municipality=aarhus_kommune, amount=Decimal("1234567.05"), source="local")
+    return cy_a
+
+
+@pytest.mark.parametrize("who", ["secretariat_a", "ssu_a"])
+def test_the_budget_tables_own_body_is_what_django_tables2_renders(budgeted, users, client_for, who):
+    response = client_for(users[who]).get(reverse("accounts:budget_list", args=[budgeted.pk]), {"sort": "-amount"})
+    ours, theirs = as_django_tables2_renders(response.context["table"], users[who])
+    assert tbody(ours) == tbody(theirs)
+    body = tbody(ours)
+    assert body.count("<tr") == 3 and "1.234.567,05" in body and "0,20" in body and "Decentrale midler" in body
+    assert "&lt;b&gt;&quot;indsats&quot;&lt;/b&gt; &amp; co" in body
+    assert (">Ret</a>" in body) == (who == "secretariat_a")
+    # The rest of the table (header with its sort links, pagination) is django-tables2's own, unchanged.
+    assert ours.split("<tbody", 1)[0].rstrip() == theirs.split("<tbody", 1)[0].rstrip()
+    assert ours.split("</tbody>", 1)[1].strip() == theirs.split("</tbody>", 1)[1].strip()
+
+
+def test_an_empty_budget_list_says_so(users, client_for, cy_a):
+    html = client_for(users["ssu_a"]).get(reverse("accounts:budget_list", args=[cy_a.pk])).content.decode()
+    assert "Ingen budgetlinjer." in tbody(html)
+
+
+def test_a_table_without_pagination_writes_every_row(budgeted, users):
+    table = BudgetLineTable(BudgetLine.objects.filter(cluster_year=budgeted).select_related(
+        "initiative__area", "municipality", "region").order_by("pk"))
+    assert table.body_html().count("<tr") == 3
+
+
+@pytest.mark.parametrize(("filterset", "data"), [
+    (EntryFilter, None),
+    (EntryFilter, {"q": 'faktura "1" <b>', "kind": "expense", "cost_kind": "development", "date_from": "2022-02-01",
+                   "date_to": "ikke en dato", "import_batch": "7", "account": "4.62"}),
+    (EntryFilter, {"area": "999999", "party": "x:1", "kind": "ukendt"}),  # invalid choices: errors shown
+    (BudgetLineFilter, None),
+    (BudgetLineFilter, {"source": "local"}),
+])
+def test_the_filter_widgets_are_djangos_own(cy_a, initiative_a, area, aarhus_kommune, filterset, data):
+    members = cluster_municipalities(cy_a.cluster, cy_a.year)
+    if data is not None and filterset is BudgetLineFilter:
+        data = {**data, "initiative": str(initiative_a.pk), "party": f"m:{aarhus_kommune.pk}", "area": str(area.pk)}
+    if data is not None and "area" not in data:
+        data = {**data, "area": str(area.pk), "initiative": str(initiative_a.pk)}
+    form = filterset(data, cluster_year=cy_a, members=members, queryset=filterset._meta.model.objects.none()).form
+    assert form.renderer is ONE_PASS_WIDGETS
+    ours = [(str(field), str(field.errors)) for field in form]
+    form.renderer = get_default_renderer()
+    for field in form:
+        field.renderer = form.renderer
+    theirs = [(str(field), str(field.errors)) for field in form]
+    assert ours == theirs
+    assert sum(html.count("<option") for html, _ in ours) > 5
+    if data and "date_to" in data:
+        assert 'value="faktura &quot;1&quot; &lt;b&gt;"' in ours[0][0]
+        assert any(errors for _, errors in ours)  # the invalid date's message, by the project's renderer
+
+
+def test_the_entry_lists_filter_form_is_the_same_page(users, client_for, cy_a, initiative_a, aarhus_kommune):
+    """The whole form as the page shows it, with the project's renderer and with ours."""
+    url = reverse("accounts:entry_list", args=[cy_a.pk])
+    client = client_for(users["secretariat_a"])
+
+    def form_html(response):
+        html = response.content.decode()
+        start = html.index('<form method="get"')
+        return html[start:html.index("</form>", start)]
+
+    ours = form_html(client.get(url, {"party": f"m:{aarhus_kommune.pk}", "kind": "income"}))
+    from accounts.filters_render import ListFilterForm
+
+    ListFilterForm.default_renderer = None  # the project's renderer
+    try:
+        theirs = form_html(client.get(url, {"party": f"m:{aarhus_kommune.pk}", "kind": "income"}))
+    finally:
+        ListFilterForm.default_renderer = ONE_PASS_WIDGETS
+    assert ours == theirs
+    assert f'<option value="m:{aarhus_kommune.pk}" selected>' in ours
