@@ -57,7 +57,8 @@ def test_the_upload_stores_the_preview_and_the_page_is_served_from_it(ledger, cl
     pending = PendingUpload.objects.get()
     assert pending.preview["key"].endswith(f"|{ledger_fingerprint(ledger.cy)}|secretariat:{ledger.cluster.pk}:None")
     assert pending.preview["key"].split("|")[1] == pending.sha256
-    first = page(client, url)
+    with django_assert_num_queries(STORED_PAGE_QUERIES):  # the first GET too: the upload's POST planned it
+        first = page(client, url)
     assert AKUT_BEFORE_AFTER in first and ">Indlæs</button>" in first
     # The stored file made unreadable: a page that read it again would refuse it; the kept preview does not.
     PendingUpload.objects.filter(pk=pending.pk).update(content=b"not a workbook")
