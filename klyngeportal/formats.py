@@ -2,21 +2,21 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
 
 def format_number(value, decimals: int = 0) -> str:
-    if value is None or value == "":
+    """1234567.891 -> «1.234.567,89» (decimals=2): rounded half up, dots between thousands, a decimal comma.
+
+    Called for every money cell of the pages, so kept lean: Python's own grouping («,») on the rounded
+    Decimal, the separators swapped; a zero rounded from a negative amount has no sign (-0,004 -> 0,00).
+    """
+    if value is None or (isinstance(value, str) and not value):
         return ""
-    number = Decimal(value)
-    quantum = Decimal(1).scaleb(-decimals)
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):.{decimals}f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = sign + ".".join(groups)
-    return f"{text},{fraction}" if decimals else text
+    number = Decimal(value).quantize(_QUANTA.get(decimals) or Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if not number < 0:  # (a NaN raises here, as it always did)
+        number = number.copy_abs()  # -0.00 is written 0,00
+    return f"{number:,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def format_kr(value, decimals: int = 0) -> str:
