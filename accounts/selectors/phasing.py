@@ -78,7 +78,9 @@ def cluster_year_phasing(summary: ClusterYearSummary, *, today: datetime.date | 
     stored: dict[int, dict[int, Decimal]] = {}
     line_ids = [line_id for line_id, _, _ in summary.budget_line_targets]
     if line_ids:
-        for row in BudgetMonth.objects.filter(budget_line_id__in=line_ids).values("budget_line_id", "month", "amount"):
+        # No ordering: the model's would join the budget line, its initiative, cluster-year, cluster and region.
+        stored_months = BudgetMonth.objects.filter(budget_line_id__in=line_ids).values("budget_line_id", "month", "amount")
+        for row in stored_months.order_by():
             stored.setdefault(row["budget_line_id"], {})[row["month"]] = row["amount"]
     rows = {id(t): t for _, _, targets in summary.budget_line_targets for t in targets}
     rows[id(summary.totals)] = summary.totals

@@ -271,19 +271,19 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     cy = cluster_year
     region = cy.cluster.region
     members = cluster_municipalities(cy.cluster, cy.year)  # 1
-    funding_lines = list(  # 2
-        FundingLine.objects.filter(cluster_year=cy).select_related("municipality", "region", "allocation_round")
+    funding_lines = list(  # 2, in the model's order for one cluster-year (its Meta ordering would join three tables)
+        FundingLine.objects.filter(cluster_year=cy).select_related("municipality", "region")
+        .order_by("source", "party_kind", "id")
     )
     initiatives = list(  # 3
         Initiative.objects.running_in(cy.year).filter(cluster_id=cy.cluster_id)
-        .select_related("area", "responsible_municipality")
+        .select_related("area")
         .order_by("area__sort_order", "name")
     )
     areas = list(InitiativeArea.objects.filter(year=cy.year))  # 4
-    budgets = list(  # 5
+    budgets = list(  # 5: one row per line, its amount as stored (no sum to take)
         BudgetLine.objects.filter(cluster_year=cy)
-        .values("id", "initiative_id", "party_kind", "municipality_id", "region_id", "source")
-        .annotate(cents=cents_sum("amount"))
+        .values("id", "initiative_id", "party_kind", "municipality_id", "region_id", "amount")
         .order_by()
     )
     spend_rows = list(  # 6
@@ -294,10 +294,10 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
             booking_date__gte=datetime.date(cy.year, 1, 1), booking_date__lt=datetime.date(cy.year + 1, 1, 1))))
         .order_by()
     )
-    commitments = list(  # 7
+    commitments = list(  # 7 (no ordering: the model's would join the cluster-year, cluster and region)
         CarryOverCommitment.objects.filter(cluster_year=cy).values(
             "party_kind", "municipality_id", "region_id", "amount"
-        )
+        ).order_by()
     )
 
     def party_label(key: str) -> str:
@@ -362,7 +362,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     has_original = cy.original_budget_at is not None
     line_targets = []
     for row in budgets:
-        amount = from_cents(row["cents"])
+        amount = row["amount"]
         found = targets(row)
         line_targets.append((row["id"], amount, found))
         for target in found:
@@ -381,14 +381,24 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
             for target in targets(row):
                 target.original += amount
 
-    cost_spend = {value: ZERO for value in CostKind.values}
-    spend_by_month = [ZERO] * 12
+    # The entries' groups (per initiative, party, cost kind, kind and month) are added up in whole øre first,
+    # so each initiative's and party's sum is counted into its rows once, not once per month and cost kind.
+    cost_cents = dict.fromkeys(CostKind.values, 0)
+    month_cents = [0] * 12
+    spend_cents: dict[tuple, tuple[dict, int]] = {}
     for row in spend_rows:
-        amount = from_cents(row["cents"])
+        kind, cents = row["kind"], row["cents"]
+        key = (row["initiative_id"], row["party_kind"], row["municipality_id"], row["region_id"], kind)
+        first, total = spend_cents.get(key, (row, 0))
+        spend_cents[key] = (first, total + cents)
+        cost_cents[row["cost_kind"]] += signed_amount(kind, cents)
+        month_cents[_month_index(row["month"], cy.year)] += signed_amount(kind, cents)
+    for row, cents in spend_cents.values():
+        amount = from_cents(cents)
         for target in targets(row):
             target.add_entries(row["kind"], amount)
-        cost_spend[row["cost_kind"]] += signed_amount(row["kind"], amount)
-        spend_by_month[_month_index(row["month"], cy.year)] += signed_amount(row["kind"], amount)
+    cost_spend = {value: from_cents(cents) for value, cents in cost_cents.items()}
+    spend_by_month = [from_cents(cents) for cents in month_cents]
 
     for c in commitments:
         party_row(_row_party_key(c)).committed += c["amount"]
