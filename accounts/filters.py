@@ -21,7 +21,13 @@ class PartyFilterMixin:
 
 def _initiatives_of(cluster_year):
     # Only the initiatives running in the cluster-year's year: the dropdown stays the same size as years pass.
-    return Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year).order_by("name")
+    # The options need the key and the name only (``Initiative.__str__``).
+    return (Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year)
+            .order_by("name").only("pk", "name"))
+
+
+def _areas_of(cluster_year):
+    return InitiativeArea.objects.filter(year=cluster_year.year).only("pk", "name")
 
 
 class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
@@ -58,7 +64,7 @@ class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
+        self.filters["area"].queryset = _areas_of(cluster_year)
         self.filters["initiative"].queryset = _initiatives_of(cluster_year)
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]
 
@@ -89,6 +95,6 @@ class BudgetLineFilter(PartyFilterMixin, django_filters.FilterSet):
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = InitiativeArea.objects.filter(year=cluster_year.year)
+        self.filters["area"].queryset = _areas_of(cluster_year)
         self.filters["initiative"].queryset = _initiatives_of(cluster_year)
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]

@@ -27,8 +27,11 @@ class BudgetLineListView(ClusterYearListMixin, FilteredTotalsMixin, TableDownloa
     paginate_by = None  # django-tables2 paginates
 
     def get_queryset(self):
+        # Of the related rows only what the list and its download show (``BudgetLineTable``).
         return (BudgetLine.objects.filter(cluster_year=self.cluster_year)
-                .select_related("initiative__area", "municipality", "region"))
+                .select_related("initiative__area", "municipality", "region")
+                .only(*(field.name for field in BudgetLine._meta.concrete_fields), "initiative__name",
+                      "initiative__area__name", "municipality__name", "region__name"))
 
 
 budget_list = BudgetLineListView.as_view()
