@@ -49,6 +49,8 @@ def region_detail(request, region_slug: str, year: int):
         if status == 404:
             raise Http404(reason)
         raise PermissionDenied(reason)
+    if request.user.region_id == region.pk:
+        request.user.region = region  # the header names the SSU's region: no second query for it
     overview = selectors.region_overview(user=request.user, region=region, year=year)
     if not overview.rows:
         # Nobody outside the region's scope learns anything about its accounts.
