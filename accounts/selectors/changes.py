@@ -4,8 +4,8 @@
 ``return``) and reads what was recorded after it: entries booked and reversed, budget revisions and
 carry-over commitments (recorded, changed or removed, from the commitments' history). A fixed number of
 queries whatever the number of entries: one without a return, five with one (the return, the entries'
-totals, the latest entries, the revisions, the commitments' history). The lists show the latest
-``SHOWN`` rows; the totals count them all.
+totals, the latest entries, the revisions, the commitments' history; four when nothing was booked since the
+return: no list of entries to read). The lists show the latest ``SHOWN`` rows; the totals count them all.
 """
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ _HISTORY_ACTIONS = {"+": "Registreret", "~": "Ændret", "-": "Fjernet"}
 
 
 def changes_since_return(cluster_year, *, limit: int = SHOWN) -> ChangesSinceReturn:
-    """The changes recorded after the last return (1 query without a return, else 5)."""
+    """The changes recorded after the last return (1 query without a return, else 5; 4 if no entry since)."""
     returned = (
         StatusChange.objects.filter(cluster_year=cluster_year, action=StatusChange.Action.RETURN)
         .select_related("by").order_by("-at", "-id").first()
@@ -86,10 +86,12 @@ def changes_since_return(cluster_year, *, limit: int = SHOWN) -> ChangesSinceRet
         n=Count("pk"), reversals=Count("pk", filter=Q(reverses__isnull=False)),
         expenses=_cents(Q(kind=EntryKind.EXPENSE)), income=_cents(Q(kind=EntryKind.INCOME)),
     )
+    # The list shows whether a row is a reversal (``reverses_id``), not the entry it reverses: no join for it.
+    # Nothing booked since the return (the totals count 0): nothing to list, no query for the list.
     listed = list(
-        entries.select_related("initiative", "municipality", "region", "created_by", "reverses")
+        entries.select_related("initiative", "municipality", "region", "created_by")
         .order_by("-created_at", "-id")[:limit]
-    )
+    ) if totals["n"] else []
     revisions = list(
         BudgetRevision.objects.filter(cluster_year=cluster_year, at__gt=since)
         .select_related("initiative", "municipality", "region", "by").order_by("-at", "-id")[: limit + 1]

@@ -141,8 +141,16 @@ def test_the_review_page_shows_the_totals(world, returned, client_for):
 
 
 # One query without a return; with one: the return, the entries' totals, the latest entries, the revisions and
-# the commitments' history, whatever the number of entries (accounts.selectors.changes).
+# the commitments' history, whatever the number of entries (accounts.selectors.changes); without an entry since the
+# return no list of entries is read.
 CHANGES_QUERIES = 5
+
+
+def test_nothing_booked_since_the_return_lists_no_entries(world, returned, django_assert_num_queries):
+    cy, *_ = returned
+    with django_assert_num_queries(CHANGES_QUERIES - 1):  # the totals count no entry: no list to read
+        changes = changes_since_return(cy)
+    assert changes.returned is not None and changes.entry_count == 0 and changes.entries == []
 
 
 @pytest.mark.parametrize("n", [10, 1000])
