@@ -630,3 +630,6 @@ class EntryTotal(PartyFields):
     def __str__(self):
         return f"{self.cluster_year_id}/{self.initiative_id} {self.party_key} {self.cost_kind} {self.kind} {self.booking_year}"
 
+
+# What an import changed besides the ledger (its own module: insert-only records of budget and commitments).
+from accounts.models_import import ImportChange  # noqa: E402, F401

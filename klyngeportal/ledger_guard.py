@@ -3,7 +3,7 @@
 Guarded tables (``GUARDS``):
 
 - ``accounts_entry``, ``accounts_statuschange``, ``review_comment``, ``accounts_budgetrevision``,
-  ``accounts_entryconfirmation``: no UPDATE, no DELETE.
+  ``accounts_entryconfirmation``, ``accounts_importchange``: no UPDATE, no DELETE.
 - ``accounts_importbatch``: no DELETE; the one UPDATE allowed is what ``import_batch_reverse`` does,
   setting ``reversed_at`` and ``reversed_by`` once (both empty before, both set after, every other
   column unchanged).
@@ -21,7 +21,7 @@ the admin, raw SQL), the database refuses with a Danish message and Django raise
   A connection without the function (the sqlite3 shell, another program) gets "no such function":
   the guard fails closed.
 
-The triggers are created by migrations (``accounts`` 0003, 0006, 0007, ``review`` 0002) through ``operation``.
+The triggers are created by migrations (``accounts`` 0003, 0006, 0007, 0009, ``review`` 0002) through ``operation``.
 On SQLite, Django alters a table by rebuilding it (new table, copy, drop, rename), which drops its
 triggers: a migration that alters a guarded table must end with ``operation`` for it again
 (tests/accounts/test_append_only.py fails otherwise).
@@ -72,7 +72,12 @@ CONFIRMATION = Guard(
     "accounts_entryconfirmation",
     "En bekræftelse af en postering eller en import er skrevet én gang og kan ikke ændres eller slettes.",
 )
-GUARDS = {g.table: g for g in (ENTRY, STATUS_CHANGE, IMPORT_BATCH, COMMENT, BUDGET_REVISION, CONFIRMATION)}
+IMPORT_CHANGE = Guard(
+    "accounts_importchange",
+    "Det, en import ændrede i budget og tilsagn, er skrevet én gang og kan ikke ændres eller slettes.",
+)
+GUARDS = {g.table: g for g in (ENTRY, STATUS_CHANGE, IMPORT_BATCH, COMMENT, BUDGET_REVISION, CONFIRMATION,
+                               IMPORT_CHANGE)}
 
 
 def _pg_function(guard: Guard) -> str:

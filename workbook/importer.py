@@ -14,7 +14,9 @@ Order of work, so that a bad file costs as little as possible:
    else one confirmation for the whole import);
 4. the commit (``commit_file``) re-plans from the same bytes inside one transaction under the
    cluster-year's row lock, refuses when the ledger changed since the preview (``ledger_fingerprint``),
-   and applies every sheet's actions through the accounts' services: all of it, or nothing.
+   and applies every sheet's actions through the accounts' services: all of it, or nothing. What Budget
+   and Videreførelse changed is kept with the import batch (``accounts.models_import.ImportChange``), so
+   that «Tilbagefør» undoes it too (``accounts.services.import_undo``).
 
 A file that changes nothing is not an error: "Intet at indlæse: filen svarer til regnskabet".
 """
@@ -32,6 +34,7 @@ from django.db import transaction
 from accounts.models import ClusterYear, EntryKind, ImportBatch
 from accounts.services import EntryRowsRefused, cluster_year_lock
 from accounts.services.budget_control import confirmation_record
+from accounts.services.import_undo import import_changes_record, import_state
 from users.access import require_permission
 from workbook import layout as L
 from workbook.cells import amount_value, date_value, is_empty
@@ -257,9 +260,7 @@ def commit_file(*, cluster_year: ClusterYear, data: bytes, filename: str, user, 
         result.batch = batch
         try:
             result.entries = plan.entries.apply(user, batch)
-            for sheet in plan.sheets[1:]:
-                for action in sheet.actions:
-                    action.apply(user)
+            _apply_other_sheets(plan, batch, user)
             if confirmed:
                 confirmation_record(cluster_year=cluster_year, by=user, found=confirmed, import_batch=batch)
         except EntryRowsRefused as exc:  # the accounts said no after all: nothing stays booked
@@ -268,6 +269,18 @@ def commit_file(*, cluster_year: ClusterYear, data: bytes, filename: str, user, 
         except ValidationError as exc:
             raise ImportRefused([_located(message) for message in exc.messages]) from exc
         return result
+
+
+def _apply_other_sheets(plan: WorkbookPlan, batch: ImportBatch, user) -> None:
+    """Budget's and Videreførelse's actions; what they changed (old and new values) is kept with the batch,
+    so that undoing the import can put it back (``accounts.services.import_undo``)."""
+    actions = [action for sheet in plan.sheets[1:] for action in sheet.actions]
+    if not actions:
+        return
+    before = import_state(batch.cluster_year)
+    for action in actions:
+        action.apply(user)
+    import_changes_record(batch, before, import_state(batch.cluster_year))
 
 
 def _located(message: str) -> Problem:

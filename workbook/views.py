@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import ImportBatch
-from accounts.services import import_batch_reverse
-from klyngeportal.formats import format_number
+from accounts.services.import_undo import import_batch_undo, import_undo_plan
 from users.access import get_cluster_year_or_404, has_permission, permission_problem
 from workbook.export import workbook_response
 from workbook.forms import ImportForm
@@ -168,19 +167,18 @@ def import_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def import_reverse(request, pk):
-    """Reverse a whole import: a reversal for each of its entries; nothing is deleted."""
-    batch = _batch_or_404(request, pk, "edit_accounts")
+    """Undo a whole import (entries, budget lines, commitments, new initiatives): GET lists what would be undone,
+    or why it cannot be; POST does it (``accounts.services.import_undo``), all of it or nothing."""
+    batch = _batch_or_404(request, pk)
     if request.method == "POST":
         try:
-            reversals = import_batch_reverse(import_batch=batch, by=request.user)
+            undone = import_batch_undo(import_batch=batch, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                f"Importen {batch.filename} er tilbageført med {format_number(len(reversals))} modposteringer.",
-            )
+            messages.success(request, undone.message)
         return redirect("workbook:import_detail", pk=batch.pk)
     return render(request, "workbook/importbatch_confirm.html", {
         "batch": batch, "cluster_year": batch.cluster_year, "back_url": _back_url(batch.cluster_year),
+        "plan": import_undo_plan(import_batch=batch, by=request.user),
     })

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import ClusterYear, CostKind, Entry, EntryKind, ImportBatch, Initiative, PartyKind
+from accounts.models import ClusterYear, CostKind, Entry, EntryKind, Initiative, PartyKind
 from accounts.services import budget_control
 from accounts.services.locking import cluster_year_lock
 from accounts.services.parties import party_of, party_problem
@@ -355,30 +355,38 @@ def entry_reverse(*, entry, by, text: str = "", import_batch=None) -> Entry:
     return reversal
 
 
-@transaction.atomic
-def import_batch_reverse(*, import_batch, by) -> list[Entry]:
-    """Reverse every entry of an import that is not reversed yet; mark the import as reversed."""
-    cluster_year = cluster_year_lock(import_batch.cluster_year)
-    require_permission(by, "edit_accounts", cluster_year)
-    batch = ImportBatch.objects.select_for_update().get(pk=import_batch.pk)
-    if batch.reversed_at:
-        raise ValidationError("Importen er allerede tilbageført.")
-    # The entries the import reversed (its changed and removed rows) are booked again, equal to the originals.
+REBOOK_REFUSED = (
+    "Importen kan ikke tilbageføres: nogle af dens posteringer er siden tilbageført eller rettet, så "
+    "de posteringer, importen erstattede, ville tælle dobbelt, hvis de blev bogført igen. "
+    "Ret i stedet regnskabet med enkelte posteringer."
+)
+
+
+def batch_entries_problem(batch, *, rebook: bool) -> str | None:
+    """Why the import's entries cannot be undone (None: they can): a later booking reversed one of them while
+    the import reversed others (``rebook``), which booking again would count twice."""
+    if rebook and Entry.objects.filter(import_batch=batch, reverses__isnull=True, reversed_by__isnull=False).exists():
+        return REBOOK_REFUSED
+    return None
+
+
+def reverse_batch_entries(batch, *, cluster_year, by) -> tuple[list[Entry], int]:
+    """The ledger part of undoing an import (inside ``import_batch_undo``'s transaction and checks): a reversal
+    of each of its entries not reversed yet, and the entries it reversed booked again, equal to the originals.
+    Returns the reversals and how many were booked again."""
     rebook = list(Entry.objects.filter(reversed_by__import_batch=batch).order_by("pk"))
-    if rebook and Entry.objects.filter(import_batch=batch, reverses__isnull=True,
-                                       reversed_by__isnull=False).exists():
-        raise ValidationError(
-            "Importen kan ikke tilbageføres: nogle af dens posteringer er siden tilbageført eller rettet, så "
-            "de posteringer, importen erstattede, ville tælle dobbelt, hvis de blev bogført igen. "
-            "Ret i stedet regnskabet med enkelte posteringer."
-        )
     originals = Entry.objects.filter(import_batch=batch, reverses__isnull=True, reversed_by__isnull=True)
     text = f"Tilbageførsel af import {batch.filename}"
     reversals = [_reversal_of(e, cluster_year=cluster_year, by=by, text=text) for e in originals]
     created = Entry.objects.bulk_create(reversals, batch_size=BULK_BATCH_SIZE)
     if rebook:
         Entry.objects.bulk_create([_rebooking_of(e, by=by) for e in rebook], batch_size=BULK_BATCH_SIZE)
-    batch.reversed_at = timezone.now()
-    batch.reversed_by = by
-    batch.save(update_fields=["reversed_at", "reversed_by"])
-    return created
+    return created, len(rebook)
+
+
+def import_batch_reverse(*, import_batch, by) -> list[Entry]:
+    """Undo a whole import (``accounts.services.import_undo.import_batch_undo``: its entries, budget lines,
+    commitments and new initiatives, or nothing); returns the reversals of its entries."""
+    from accounts.services.import_undo import import_batch_undo
+
+    return import_batch_undo(import_batch=import_batch, by=by).reversals

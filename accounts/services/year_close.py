@@ -76,6 +76,24 @@ def commitment_record(*, cluster_year, by, party_kind, municipality=None, region
     return commitment
 
 
+@transaction.atomic
+def commitment_remove(*, commitment, by, reason: str = "") -> None:
+    """Remove a party's commitment (when the import that recorded it is undone), under the rules of recording one.
+
+    The history keeps it: simple-history records the deletion with ``by``, the time and ``reason``. A commitment
+    already carried over to next year's funding stays (its funding line refers to it).
+    """
+    cluster_year = cluster_year_lock(commitment.cluster_year)
+    require_permission(by, "close_year", cluster_year)
+    if FundingLine.objects.filter(carried_from_id=commitment.pk).exists():
+        raise ValidationError(f"Tilsagnet for {commitment.party_label} er videreført til næste års finansiering "
+                              "og kan ikke fjernes.")
+    commitment._history_user = by
+    if reason:
+        commitment._change_reason = reason
+    commitment.delete()
+
+
 def _record_close(cluster_year: ClusterYear, by, *, comment: str) -> None:
     unspent = unspent_by_party(cluster_year)
     too_much = [

@@ -1,6 +1,7 @@
 """The ledger is append-only down to the database (klyngeportal/ledger_guard.py).
 
-A booked entry, a status change, a review comment, a booked import batch and a confirmation: ``save()`` of the
+A booked entry, a status change, a review comment, a booked import batch, a confirmation and an import's record
+of a budget change (ImportChange): ``save()`` of the
 existing row, ``QuerySet.update()``, ``delete()``, ``QuerySet.delete()`` and raw SQL UPDATE and
 DELETE are each refused by the database's trigger (IntegrityError with its Danish message), and the
 row is as it was. The one change an import batch allows is the reversal of ``import_batch_reverse``,
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Entry, ImportBatch, StatusChange
+from accounts.models_import import ImportChange
 from accounts.services.budget_control import confirmation_record
 from klyngeportal import ledger_guard
 from review.models import Comment
@@ -40,6 +42,13 @@ def booked(django_db_setup, django_db_blocker):
                                                     found=[], entry=factories.entry(
                                                         world.cy_a, world.initiative_a, by=world.users["secretariat_a"],
                                                         municipality=world.municipality_a, amount=Decimal("1.00"))),
+                # What an import changed is written once when it commits (accounts.services.import_undo).
+                "import_change": ImportChange.objects.create(
+                    import_batch=ImportBatch.objects.create(
+                        cluster_year=world.cy_a, filename="syntetisk-budget.xlsx", sha256="0" * 64, rows=0,
+                        total=Decimal("0.00"), imported_by=world.users["secretariat_a"]), kind=ImportChange.Kind.BUDGET_LINE, initiative_ref=world.initiative_a.pk,
+                    source="startup", label="Syntetisk budgetlinje", party_kind="municipality",
+                    municipality=world.municipality_a, old=None, new={"amount": "10.00", "months": None}),
             }
             yield world, rows
         finally:
@@ -54,6 +63,7 @@ CHANGE = {
     "comment": ("text", "Syntetisk ændret kommentar"),
     "import_batch": ("filename", "syntetisk-ændret.xlsx"),
     "confirmation": ("text", "Syntetisk ændret bekræftelse"),
+    "import_change": ("label", "Syntetisk ændret betegnelse"),
 }
 KINDS = sorted(CHANGE)
 

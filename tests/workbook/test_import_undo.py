@@ -62,15 +62,17 @@ def test_undo_is_refused_when_a_later_booking_reversed_one_of_its_entries(ledger
     assert result.batch.reversed_at is None
 
 
-def test_the_confirm_page_undoes_and_says_budget_and_commitments_are_not_undone(ledger, client):
+def test_the_confirm_page_lists_what_is_undone_and_undoes_it(ledger, client):
     before = standing(ledger.cy)
     result = commit(ledger.cy, round_file(ledger), ledger.secretariat)
     client.force_login(ledger.secretariat)
     confirm = reverse("workbook:import_reverse", args=[result.batch.pk])
     page = client.get(confirm).content.decode()
-    assert "Budget og tilsagn tilbageføres ikke" in page and "bogføres igen" in page
+    assert "tilbageføres ikke" not in page and "bogføres igen" in page
+    assert "Importen ændrede ingen budgetlinjer" in page and "Importen ændrede ingen tilsagn" in page
     response = client.post(confirm, follow=True)
     assert response.status_code == 200
+    assert f"Importen {result.batch.filename} er tilbageført: 2 modposteringer, 1 erstattede posteringer bogført igen." in response.content.decode()
     assert standing(ledger.cy) == before
     assert Entry.objects.filter(voucher="B-1", amount=Decimal("12345.67"), reverses__isnull=True,
                                 reversed_by__isnull=True).count() == 1
