@@ -24,6 +24,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -53,7 +54,7 @@ class FunderIn:
     weight: Decimal = ONE
     label: str = ""
 
-    @property
+    @cached_property  # asked several times a funder by ``allocate``; the inputs are frozen
     def effective_population(self) -> Fraction:
         return Fraction(self.population) * Fraction(self.share) * Fraction(self.weight)
 

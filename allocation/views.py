@@ -22,7 +22,7 @@ from allocation.forms import (
     format_danish_decimal,
 )
 from allocation.models import AllocationRound, ClusterWeight, MunicipalityWeight, RegionKey
-from allocation.reconciliation import KIND_LABELS, reconcile
+from allocation.reconciliation import KIND_LABELS, published_rows, reconcile
 from allocation.shares import derive_shares, shares_save
 from allocation.tables import RoundTable
 from geography.models import Cluster, Municipality, Region
@@ -83,11 +83,19 @@ def round_list(request):
     })
 
 
+def _computed(round_):
+    """The round computed, and its published table's rows: one query gives the table's cluster order
+    (``selectors.table_order``, which looks further only for a round without rows) and the reconciliation."""
+    rows = published_rows(round_)
+    order = {row.cluster_id: row.position for row in rows if row.cluster_id is not None}
+    return selectors.compute_round(round_, published_order=order or None), rows
+
+
 def round_detail(request, slug):
     round_ = _round_or_404(slug)
-    comp = selectors.compute_round(round_)
+    comp, published = _computed(round_)
     year_published = None if round_.is_published else selectors.published_round(round_.year)
-    rec = reconcile(comp) if comp.result else None
+    rec = reconcile(comp, published) if comp.result else None
     return render(request, "allocation/round_detail.html", {
         "round": round_,
         "comp": comp,
@@ -148,8 +156,8 @@ def round_cluster(request, slug, cluster_id):
 
 def round_reconciliation(request, slug, fmt=None):
     round_ = _round_or_404(slug)
-    comp = selectors.compute_round(round_)
-    rec = reconcile(comp)
+    comp, published = _computed(round_)
+    rec = reconcile(comp, published)
     if fmt is not None:
         if not rec.cells:
             messages.error(request, rec.error or "Runden har ingen offentliggjort tabel at afstemme med.")
