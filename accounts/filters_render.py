@@ -2,10 +2,11 @@
 
 Django renders a <select> through a template and each of its <option>s through another (the entry
 list's filters have some seventy options: a fifth of the page's time). ``ListFilterForm`` renders its
-selects and text, date and number inputs here instead, byte for byte as Django's templates
-``django/forms/widgets/select.html``, ``select_option.html``, ``input.html`` and ``attrs.html`` write
-them (tests/accounts/test_list_tables.py compares the two); anything else (errors, other widgets, a
-value that is no plain text or number) goes to the project's own renderer.
+selects, its text, date and number inputs and its empty error lists here instead, byte for byte as
+Django's templates write them (``django/forms/widgets/select.html``, ``select_option.html``,
+``input.html``, ``attrs.html``, ``django/forms/errors/list/ul.html``; tests/accounts/test_list_tables.py
+compares the two). Anything else (errors, other widgets, a value that is no plain text or number) goes
+to the project's own renderer.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ _SELECT = _WIDGETS + "select.html"
 _OPTION = _WIDGETS + "select_option.html"
 _INPUTS = {_WIDGETS + name for name in ("input.html", "text.html", "search.html", "date.html", "number.html")}
 _PLAIN = (str, int, ModelChoiceIteratorValue)
+# A field's error list: the templates write nothing for no errors (``{% if errors %}``).
+_ERROR_LISTS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
 
 
 class _NotPlain(Exception):
@@ -101,6 +104,8 @@ class OnePassWidgets(BaseRenderer):
         return self._fallback().get_template(template_name)
 
     def render(self, template_name, context, request=None):
+        if template_name in _ERROR_LISTS and isinstance(context, dict) and not context.get("errors", True):
+            return ""
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and (template_name == _SELECT or template_name in _INPUTS):
             try:

@@ -7,6 +7,8 @@ does the sorting, the header, the pagination and the download.
 """
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Callable
 from html import escape
 
@@ -59,6 +61,24 @@ class UrlOfRow:
         return f"{parts[0]}{pk}{parts[1]}"
 
 
+class ColumnsCopiedShallow(OrderedDict):
+    """A table's ``base_columns`` that ``Table.__init__``'s ``copy.deepcopy`` copies column by column.
+
+    Each table still gets its own Column objects (``copy.copy``, with their ``attrs`` dicts copied two
+    levels deep), which is what django-tables2 changes on them (``visible``, ``accessor``, attributes), instead of
+    a deep copy of every column's labels, accessors and callables (a tenth of a list's view).
+    """
+
+    def __deepcopy__(self, memo):
+        copied = OrderedDict()
+        for name, column in self.items():
+            column = copy.copy(column)
+            column.attrs = {key: dict(value) if isinstance(value, dict) else value
+                            for key, value in column.attrs.items()}
+            copied[name] = column
+        return copied
+
+
 class OnePassBodyMixin:
     """For a ``tables.Table``: ``body_html()``, the page's rows from ``cell_writers()``, one per visible column.
 
@@ -68,6 +88,10 @@ class OnePassBodyMixin:
     """
 
     row_key = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.base_columns = ColumnsCopiedShallow(cls.base_columns)
 
     def cell_writers(self) -> dict[str, CellWriter]:
         raise NotImplementedError
