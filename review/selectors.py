@@ -155,12 +155,17 @@ def review_panel(*, cluster_year: ClusterYear, user: User) -> Panel:
     )
 
 
-def cluster_year_evaluations(cluster_year: ClusterYear) -> list[Initiative]:
-    """The cluster's initiatives running in the year, each with `evaluation` for the year (or None) (2 queries)."""
-    initiatives = list(
-        Initiative.objects.running_in(cluster_year.year).filter(cluster_id=cluster_year.cluster_id)
-        .select_related("area").order_by("name")
-    )
+def cluster_year_evaluations(cluster_year: ClusterYear, initiatives: list[Initiative] | None = None) -> list[Initiative]:
+    """The cluster's initiatives running in the year, each with `evaluation` for the year (or None) (2 queries).
+
+    ``initiatives``: those initiatives by name with their area, if the page has them already
+    (``ClusterYearSummary.initiatives``): then one query, the evaluations.
+    """
+    if initiatives is None:
+        initiatives = list(
+            Initiative.objects.running_in(cluster_year.year).filter(cluster_id=cluster_year.cluster_id)
+            .select_related("area").order_by("name")
+        )
     evaluations = {
         e.initiative_id: e
         for e in Evaluation.objects.filter(initiative__in=[i.pk for i in initiatives], year=cluster_year.year)

@@ -65,15 +65,20 @@ def region_detail(request, region_slug: str, year: int):
 
 def cluster_year_detail(request, pk: int):
     cluster_year = get_cluster_year_or_404(request.user, pk)
-    summary = cluster_year_summary(cluster_year)  # the budget table and the warnings (one summary for both)
+    # Read once, used by every part of the page: the summary (budget tables, totals, warnings and the
+    # initiatives of the evaluations) and the panel's status changes (the panel and the last return).
+    summary = cluster_year_summary(cluster_year)
+    panel = selectors.review_panel(cluster_year=cluster_year, user=request.user)
     return render(request, "review/cluster_year_detail.html", {
         "cluster_year": cluster_year,
         "accounts_url": cluster_year_url(cluster_year),
-        "initiatives": selectors.cluster_year_evaluations(cluster_year),
+        "initiatives": selectors.cluster_year_evaluations(cluster_year, summary.initiatives),
         "may_edit_evaluation": has_permission(request.user, "edit_evaluation", cluster_year),
         "warnings": cluster_year_warnings(cluster_year, summary),
         "summary": summary,
-        "changes": changes_since_return(cluster_year),  # since the last return: entries, revisions, commitments
+        "review_panel": panel,
+        # since the last return: entries, revisions, commitments
+        "changes": changes_since_return(cluster_year, status_changes=panel.changes),
         "budget_tables": [("Pr. indsatsområde", summary.by_area, "Indsatsområde"),
                           ("Pr. indsats", summary.by_initiative, "Indsats"), ("Pr. part", summary.by_party, "Part")],
     })

@@ -72,12 +72,19 @@ class ChangesSinceReturn:
 _HISTORY_ACTIONS = {"+": "Registreret", "~": "Ændret", "-": "Fjernet"}
 
 
-def changes_since_return(cluster_year, *, limit: int = SHOWN) -> ChangesSinceReturn:
-    """The changes recorded after the last return (1 query without a return, else 5; 4 if no entry since)."""
-    returned = (
-        StatusChange.objects.filter(cluster_year=cluster_year, action=StatusChange.Action.RETURN)
-        .select_related("by").order_by("-at", "-id").first()
-    )
+def changes_since_return(cluster_year, *, limit: int = SHOWN, status_changes=None) -> ChangesSinceReturn:
+    """The changes recorded after the last return (1 query without a return, else 5; 4 if no entry since).
+
+    ``status_changes``: the cluster-year's status changes in order (``at``, ``id``) with ``by``, if the page
+    has read them already (the review panel's): the last return is found among them, one query less.
+    """
+    if status_changes is None:
+        returned = (
+            StatusChange.objects.filter(cluster_year=cluster_year, action=StatusChange.Action.RETURN)
+            .select_related("by").order_by("-at", "-id").first()
+        )
+    else:
+        returned = next((c for c in reversed(status_changes) if c.action == StatusChange.Action.RETURN), None)
     if returned is None:
         return ChangesSinceReturn(returned=None)
     since = returned.at

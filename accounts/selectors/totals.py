@@ -190,6 +190,8 @@ class ClusterYearSummary:
     largest_entry: Decimal = ZERO  # the largest single amount booked
     entries_outside_year: int = 0  # entries dated before or after the year
     has_original_budget: bool = False  # the accounts were submitted: «Oprindeligt budget» is fixed
+    # The cluster's initiatives running in the year, by name, with their area (the SSU's evaluations table).
+    initiatives: list = field(default_factory=list, repr=False)
     # For ``cluster_year_phasing``: the budget lines (id, amount, the rows they count into) and the
     # net spend per month (1..12; entries dated before the year count in January, after it in December).
     budget_line_targets: list = field(default_factory=list, repr=False)
@@ -275,10 +277,10 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         FundingLine.objects.filter(cluster_year=cy).select_related("municipality", "region")
         .order_by("source", "party_kind", "id")
     )
-    initiatives = list(  # 3
+    initiatives = list(  # 3, by name (the database's collation); the rows below by area, then name
         Initiative.objects.running_in(cy.year).filter(cluster_id=cy.cluster_id)
         .select_related("area")
-        .order_by("area__sort_order", "name")
+        .order_by("name")
     )
     areas = list(InitiativeArea.objects.filter(year=cy.year))  # 4
     budgets = list(  # 5: one row per line, its amount as stored (no sum to take)
@@ -342,7 +344,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         a.name: MoneyRow(key=str(a.pk), label=a.name, obj=a) for a in sorted(areas, key=lambda a: a.sort_order)
     }
     initiative_rows: dict[int, MoneyRow] = {}
-    for initiative in initiatives:
+    for initiative in sorted(initiatives, key=lambda i: i.area.sort_order):  # stable: by name within an area
         if initiative.area.name not in area_rows:
             area_rows[initiative.area.name] = MoneyRow(
                 key=str(initiative.area_id), label=initiative.area.name, obj=initiative.area
@@ -425,6 +427,7 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         largest_entry=max((row["largest"] for row in spend_rows), default=ZERO),
         entries_outside_year=sum(row["outside"] for row in spend_rows),
         has_original_budget=has_original,
+        initiatives=initiatives,
         budget_line_targets=line_targets,
         spend_by_month=spend_by_month,
     )

@@ -19,6 +19,7 @@ from accounts.services.budget_control import budget_control_set
 from accounts.views.common import DEFAULT_YEAR, page_context, refusal_page
 from klyngeportal.converters import held_year, held_years
 from klyngeportal.forms_flow import form_flow
+from review.selectors import review_panel
 from users.access import (
     account_clusters,
     cluster_years_for,
@@ -91,6 +92,7 @@ def cluster_year_detail(request, pk: int):
         cumulative_chart=cumulative_svg(phasing.month_names, phasing.cumulative_budget, phasing.cumulative_spend,
                                         months_passed=phasing.months_passed),
         warnings=cluster_year_warnings(cluster_year, summary),
+        review_panel=review_panel(cluster_year=cluster_year, user=request.user),  # +2 queries: the panel's
     ))
 
 

@@ -13,7 +13,11 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def review_panel_for(context, cluster_year):
-    """{% review_panel_for cluster_year as panel %}: history, comments and the user's buttons (2 queries)."""
+    """{% review_panel_for cluster_year as panel %}: history, comments and the user's buttons (2 queries), or
+    the panel the page's view read already (``review_panel`` in the context, for the same cluster-year)."""
+    panel = context.get("review_panel")
+    if panel is not None and panel.cluster_year.pk == cluster_year.pk:
+        return panel
     return review_panel(cluster_year=cluster_year, user=context["request"].user)
 
 

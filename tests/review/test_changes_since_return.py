@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.selectors.changes import changes_since_return
+from review.selectors import review_panel
 from tests import factories
 from tests.accounts.test_query_counts import fill
 from tests.review.conftest import budget, funding, municipality_of
@@ -169,8 +170,9 @@ def test_changes_query_count_is_pinned(world, returned, django_assert_num_querie
 
 # The SSU's review page after a return and a resubmission: the panel page's pin (tests/review/
 # test_panel_and_comments.py, for the secretariat, whose page header also reads its cluster) less one, with the
-# five queries of changes_since_return, whatever the number of entries since the return.
-SSU_PAGE_QUERIES = 21
+# entries booked since the return listed (+1), whatever the number of entries since the return (the return
+# itself is found among the panel's status changes: changes_since_return reads four of its five queries).
+SSU_PAGE_QUERIES = 19
 
 
 @pytest.mark.parametrize("n", [10, 1000])
@@ -184,3 +186,18 @@ def test_review_page_query_count_is_pinned_after_a_return(world, returned, clien
     with django_assert_num_queries(SSU_PAGE_QUERIES):
         html = page(client, cy)
     assert html.count('<tr data-entry=') == min(n + 1, 50)
+
+
+def test_the_return_found_among_the_panels_status_changes(world, returned, django_assert_num_queries):
+    cy, init, member, _ = returned
+    sek = world.users["secretariat_a"]
+    factories.entry(cy, init, by=sek, municipality=member, amount=Decimal("10.00"), text="Syntetisk efter")
+    factories.transition(cy, "submit", by=sek)
+    factories.transition(cy, "return", by=world.users["ssu_a"], comment="Syntetisk: anden gang")
+    factories.entry(cy, init, by=sek, municipality=member, amount=Decimal("20.00"), text="Syntetisk sidst")
+    alone = changes_since_return(cy)
+    status_changes = review_panel(cluster_year=cy, user=world.users["ssu_a"]).changes
+    with django_assert_num_queries(CHANGES_QUERIES - 1):  # the return is among them
+        given = changes_since_return(cy, status_changes=status_changes)
+    assert given.returned == alone.returned and given.returned.comment == "Syntetisk: anden gang"
+    assert [e.pk for e in given.entries] == [e.pk for e in alone.entries] and given.net_spend == Decimal("20.00")
