@@ -23,6 +23,7 @@ from allocation.forms import (
 )
 from allocation.models import AllocationRound, ClusterWeight, MunicipalityWeight, RegionKey
 from allocation.reconciliation import KIND_LABELS, published_rows, reconcile
+from allocation.result_table import result_rows_html
 from allocation.shares import derive_shares, shares_save
 from allocation.tables import RoundTable
 from geography.models import Cluster, Municipality, Region
@@ -99,7 +100,7 @@ def round_detail(request, slug):
     return render(request, "allocation/round_detail.html", {
         "round": round_,
         "comp": comp,
-        "rows": selectors.result_rows(comp),
+        "rows_html": result_rows_html(selectors.result_rows(comp), round_.slug),
         "result": comp.result,
         "rec": rec,
         "kind_labels": KIND_LABELS,
