@@ -17,6 +17,19 @@ from klyngeportal.formats import format_number, format_percent
 
 register = template.Library()
 
+PK = object()  # where the row's pk goes in ``pk_urls``
+_PLACE = "918273645"
+
+
+def pk_urls(view_name: str, *args):
+    """``reverse(view_name, args=...)`` for many rows with one reverse in all (each takes about 20 µs; the
+    initiatives' table has 50 rows and more): ``args`` has ``PK`` where each row's pk goes. Escaped."""
+    url = reverse(view_name, args=[int(_PLACE) if arg is PK else arg for arg in args])
+    head, place, tail = url.partition(_PLACE)
+    assert place and _PLACE not in tail, url
+    head, tail = conditional_escape(head), conditional_escape(tail)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
 
 def _over(row) -> str:
     return ' class="over"' if row.remaining < 0 else ""
@@ -37,13 +50,12 @@ def money_table_rows(context, rows, *, show_group=False, link_initiatives=False,
         return mark_safe(f'\n    <tr><td colspan="9" class="help">{conditional_escape(empty)}</td></tr>\n  ')
     perms = context.get("perms_for_user") or {}
     link = bool(link_initiatives and perms.get("edit_accounts"))
-    cluster_year = context.get("cluster_year")
+    edit_url = pk_urls("accounts:initiative_edit", context.get("cluster_year").pk, PK) if link else None
     out = []
     for row in rows:
         label = conditional_escape(row.label)
         if link:
-            url = conditional_escape(reverse("accounts:initiative_edit", args=[cluster_year.pk, row.obj.pk]))
-            label = f'<a href="{url}">{label}</a>'
+            label = f'<a href="{edit_url(row.obj.pk)}">{label}</a>'
         badge = _status_badge(row) if link_initiatives else ""
         group = f"<td>{conditional_escape(row.group)}</td>" if show_group else ""
         spend, remaining, ratio = row.spend, row.remaining, row.spend_ratio

@@ -1,10 +1,10 @@
 """The review panel's data, so that any page can include the panel with just `cluster_year` in context;
 the rows of the review page's evaluations table."""
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from accounts.templatetags.money_rows import PK, pk_urls
 from review.models import SpreadingDecision
 from review.selectors import review_panel
 
@@ -30,20 +30,21 @@ def evaluation_rows(context, initiatives):
     cluster_year = context["cluster_year"]
     may_edit = context.get("may_edit_evaluation")
     decisions = dict(SpreadingDecision._meta.get_field("decision").flatchoices)
+    evaluation_url = pk_urls("review:evaluation_detail", PK)  # Evaluation.get_absolute_url, for every row at once
+    edit_url = pk_urls("review:evaluation_edit", PK, cluster_year.year) if may_edit else None
     esc = conditional_escape
     out = []
     for initiative in initiatives:
         evaluation = initiative.evaluation
         if evaluation:
-            shown = (f'<a href="{esc(evaluation.get_absolute_url())}">{esc(evaluation.get_status_display())}</a>')
+            shown = f'<a href="{evaluation_url(evaluation.pk)}">{esc(evaluation.get_status_display())}</a>'
         else:
             shown = '<span class="help">Ingen</span>'
         decision = getattr(evaluation, "current_decision", None) if evaluation is not None else None
         decided = esc(decisions.get(decision, decision)) if decision else ""
         button = ""
         if may_edit:
-            url = esc(reverse("review:evaluation_edit", args=[initiative.pk, cluster_year.year]))
-            button = (f'<a class="button small secondary" href="{url}">'
+            button = (f'<a class="button small secondary" href="{edit_url(initiative.pk)}">'
                       f'{"Ret evaluering" if evaluation else "Opret evaluering"}</a>')
         out.append(
             f"\n  <tr><td>{esc(initiative.name)}</td><td>{esc(initiative.area.name)}</td>"
