@@ -1,7 +1,10 @@
 """Filters of the entry list (django-filter): free text, area, initiative, party, kind, cost kind, dates, account, import."""
+from functools import cache
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceField
 
 from accounts.filters_render import ListFilterForm
 from accounts.forms import DanishDateInput, party_choices
@@ -19,15 +22,24 @@ class PartyFilterMixin:
         return queryset.filter(**party.lookup())
 
 
+# A choice that is no option: the message of the model choice filters these replace (same page).
+INVALID_CHOICE = {"invalid_choice": ModelChoiceField.default_error_messages["invalid_choice"]}
+
+
+def _options(queryset):
+    """A dropdown's options as (key, name) from one query, read when first needed (rendering or checking a
+    chosen value) and then kept for the request: no model objects, no lookup of the chosen one."""
+    return cache(lambda: list(queryset.values_list("pk", "name")))
+
+
 def _initiatives_of(cluster_year):
     # Only the initiatives running in the cluster-year's year: the dropdown stays the same size as years pass.
-    # The options need the key and the name only (``Initiative.__str__``).
-    return (Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year)
-            .order_by("name").only("pk", "name"))
+    return _options(Initiative.objects.filter(cluster_id=cluster_year.cluster_id).running_in(cluster_year.year)
+                    .order_by("name"))
 
 
 def _areas_of(cluster_year):
-    return InitiativeArea.objects.filter(year=cluster_year.year).only("pk", "name")
+    return _options(InitiativeArea.objects.filter(year=cluster_year.year))  # in the areas' order (Meta)
 
 
 class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
@@ -35,13 +47,9 @@ class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
         label="Søg i tekst og bilag", method="filter_text",
         widget=forms.TextInput(attrs={"type": "search", "size": 18, "placeholder": "fx faktura 1042"}),
     )
-    area = django_filters.ModelChoiceFilter(
-        label="Indsatsområde", field_name="initiative__area", queryset=InitiativeArea.objects.none(),
-        empty_label="Alle",
-    )
-    initiative = django_filters.ModelChoiceFilter(
-        label="Indsats", queryset=Initiative.objects.none(), empty_label="Alle",
-    )
+    area = django_filters.ChoiceFilter(label="Indsatsområde", field_name="initiative__area", empty_label="Alle",
+                                       error_messages=INVALID_CHOICE)
+    initiative = django_filters.ChoiceFilter(label="Indsats", empty_label="Alle", error_messages=INVALID_CHOICE)
     party = django_filters.ChoiceFilter(label="Part", method="filter_party", empty_label="Alle")
     kind = django_filters.ChoiceFilter(label="Art", choices=EntryKind.choices, empty_label="Alle")
     cost_kind = django_filters.ChoiceFilter(label="Omkostningstype", choices=CostKind.choices, empty_label="Alle")
@@ -64,8 +72,8 @@ class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = _areas_of(cluster_year)
-        self.filters["initiative"].queryset = _initiatives_of(cluster_year)
+        self.filters["area"].extra["choices"] = _areas_of(cluster_year)
+        self.filters["initiative"].extra["choices"] = _initiatives_of(cluster_year)
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]
 
     def filter_text(self, queryset, name, value):
@@ -78,13 +86,9 @@ class EntryFilter(PartyFilterMixin, django_filters.FilterSet):
 class BudgetLineFilter(PartyFilterMixin, django_filters.FilterSet):
     """Filters of the budget list: initiative, area, funding source, party."""
 
-    initiative = django_filters.ModelChoiceFilter(
-        label="Indsats", queryset=Initiative.objects.none(), empty_label="Alle",
-    )
-    area = django_filters.ModelChoiceFilter(
-        label="Indsatsområde", field_name="initiative__area", queryset=InitiativeArea.objects.none(),
-        empty_label="Alle",
-    )
+    initiative = django_filters.ChoiceFilter(label="Indsats", empty_label="Alle", error_messages=INVALID_CHOICE)
+    area = django_filters.ChoiceFilter(label="Indsatsområde", field_name="initiative__area", empty_label="Alle",
+                                       error_messages=INVALID_CHOICE)
     source = django_filters.ChoiceFilter(label="Kilde", choices=FundingSource.choices, empty_label="Alle")
     party = django_filters.ChoiceFilter(label="Part", method="filter_party", empty_label="Alle")
 
@@ -95,6 +99,6 @@ class BudgetLineFilter(PartyFilterMixin, django_filters.FilterSet):
 
     def __init__(self, *args, cluster_year, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = _areas_of(cluster_year)
-        self.filters["initiative"].queryset = _initiatives_of(cluster_year)
+        self.filters["area"].extra["choices"] = _areas_of(cluster_year)
+        self.filters["initiative"].extra["choices"] = _initiatives_of(cluster_year)
         self.filters["party"].extra["choices"] = party_choices(cluster_year, members)[1:]

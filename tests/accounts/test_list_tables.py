@@ -147,3 +147,19 @@ def test_the_downloads_read_every_row_in_a_constant_number_of_queries(users, cli
         factories.entry(cy_a, other, by=by, municipality=aarhus_kommune, amount=Decimal(i + 2), voucher=f"V{i}")
     factories.budget_line(cy_a, other, by=by, region=cy_a.cluster.region, amount=Decimal("2.00"))
     assert counts() == few
+
+
+def test_an_area_or_initiative_that_is_no_option_says_so_as_before(users, client_for, cy_a, initiative_a, area):
+    """The area and initiative dropdowns are read as (key, name); a key that is no option is refused with the
+    model choice field's own message, and the list shows nothing (django-filter's strict mode), as before."""
+    from django.forms.models import ModelChoiceField
+
+    client = client_for(users["secretariat_a"])
+    url = reverse("accounts:entry_list", args=[cy_a.pk])
+    message = str(ModelChoiceField.default_error_messages["invalid_choice"])
+    for params in ({"area": "999999"}, {"initiative": "abc"}):
+        html = client.get(url, params).content.decode()
+        assert message.replace("'", "&#x27;") in html or message in html
+    chosen = client.get(url, {"initiative": initiative_a.pk, "area": area.pk}).content.decode()
+    assert f'<option value="{initiative_a.pk}" selected>{initiative_a.name}</option>' in chosen
+    assert f'<option value="{area.pk}" selected>' in chosen
