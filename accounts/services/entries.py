@@ -356,7 +356,7 @@ def entry_reverse(*, entry, by, text: str = "", import_batch=None) -> Entry:
 
 
 REBOOK_REFUSED = (
-    "Importen kan ikke tilbageføres: nogle af dens posteringer er siden tilbageført eller rettet, så "
+    "Nogle af importens posteringer er siden tilbageført eller rettet, så "
     "de posteringer, importen erstattede, ville tælle dobbelt, hvis de blev bogført igen. "
     "Ret i stedet regnskabet med enkelte posteringer."
 )

@@ -43,6 +43,7 @@ from klyngeportal.formats import format_number
 from users.access import permission_problem, role_may
 
 REFUSED = "Importen kan ikke tilbageføres"
+ALREADY = "Importen er allerede tilbageført."
 Kind = ImportChange.Kind
 
 
@@ -121,6 +122,10 @@ def import_changes_record(batch: ImportBatch, before: ImportState, after: Import
 
 # --- the undo ------------------------------------------------------------------------------------
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{format_number(n)} {one if n == 1 else many}"
+
+
 def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
@@ -143,11 +148,11 @@ def _describe_line(change: ImportChange) -> str:
     if old is None:
         return f"Budgetlinjen «{change.label}» ({kr(_money(new['amount']))}), som importen oprettede, fjernes."
     if new is None:
-        return f"Budgetlinjen «{change.label}», som importen fjernede, genskabes med {kr(_money(old['amount']))}."
+        return f"Budgetlinjen «{change.label}», som importen fjernede, genskabes med {kr(_money(old['amount']))}"
     if old["amount"] == new["amount"]:
         return f"Budgetlinjen «{change.label}» får sin fordeling på måneder fra før importen tilbage."
     return (f"Budgetlinjen «{change.label}» ændres tilbage fra {kr(_money(new['amount']))} "
-            f"til {kr(_money(old['amount']))}.")
+            f"til {kr(_money(old['amount']))}")
 
 
 def _describe_commitment(change: ImportChange) -> str:
@@ -202,6 +207,11 @@ class UndoPlan:
         return bool(self.problems)
 
     @property
+    def refusals(self) -> list[str]:
+        """The problems as the refusal's messages: «Importen kan ikke tilbageføres: …» each."""
+        return [p if p == ALREADY else f"{REFUSED}: {p}" for p in self.problems]
+
+    @property
     def budget_lines(self) -> list[str]:
         return [_describe_line(c) for c in self.budget]
 
@@ -229,10 +239,10 @@ def import_undo_plan(*, import_batch: ImportBatch, by) -> UndoPlan:
     plan = UndoPlan(batch)
     status = _status_problem(by, cluster_year)  # first: a role without the right is refused whatever the batch
     if batch.reversed_at:
-        plan.problems.append("Importen er allerede tilbageført.")
+        plan.problems.append(ALREADY)
         return plan
     if status:
-        plan.problems.append(f"{REFUSED}: {status}")
+        plan.problems.append(status)
     plan.entries = Entry.objects.filter(import_batch=batch, reverses__isnull=True, reversed_by__isnull=True).count()
     plan.rebook = Entry.objects.filter(reversed_by__import_batch=batch).count()
     entries = batch_entries_problem(batch, rebook=plan.rebook > 0)
@@ -247,11 +257,11 @@ def import_undo_plan(*, import_batch: ImportBatch, by) -> UndoPlan:
         for change in plan.budget:
             problem = _conflict(change, state.lines.get(_line_now(change)))
             if problem:
-                plan.problems.append(f"{REFUSED}: {problem}")
+                plan.problems.append(problem)
         for change in plan.commitments:
             problem = _conflict(change, state.commitments.get(_commitment_now(change)))
             if problem:
-                plan.problems.append(f"{REFUSED}: {problem}")
+                plan.problems.append(problem)
     return plan
 
 
@@ -270,13 +280,13 @@ class ImportUndone:
     @property
     def message(self) -> str:
         """What was undone, in Danish (the result page's message)."""
-        parts = [f"{format_number(len(self.reversals))} modposteringer"]
+        parts = [_count(len(self.reversals), "modpostering", "modposteringer")]
         if self.rebooked:
-            parts.append(f"{format_number(self.rebooked)} erstattede posteringer bogført igen")
+            parts.append(_count(self.rebooked, "erstattet postering", "erstattede posteringer") + " bogført igen")
         if self.budget:
-            parts.append(f"{format_number(len(self.budget))} budgetlinjer sat tilbage")
+            parts.append(_count(len(self.budget), "budgetlinje", "budgetlinjer") + " sat tilbage")
         if self.commitments:
-            parts.append(f"{format_number(len(self.commitments))} tilsagn sat tilbage")
+            parts.append(_count(len(self.commitments), "tilsagn", "tilsagn") + " sat tilbage")
         if self.initiatives_removed:
             parts.append("nye indsatser fjernet: " + ", ".join(f"«{name}»" for name in self.initiatives_removed))
         text = f"Importen {self.batch.filename} er tilbageført: {', '.join(parts)}."
@@ -360,7 +370,7 @@ def import_batch_undo(*, import_batch, by) -> ImportUndone:
     batch.cluster_year = cluster_year
     plan = import_undo_plan(import_batch=batch, by=by)
     if plan.problems:
-        raise ValidationError(plan.problems)
+        raise ValidationError(plan.refusals)
     undone = ImportUndone(batch, budget=plan.budget, commitments=plan.commitments)
     undone.reversals, undone.rebooked = reverse_batch_entries(batch, cluster_year=cluster_year, by=by)
     reason = f"Tilbageført indlæsning nr. {batch.pk} ({batch.filename})"

@@ -72,7 +72,7 @@ def test_the_confirm_page_lists_what_is_undone_and_undoes_it(ledger, client):
     assert "Importen ændrede ingen budgetlinjer" in page and "Importen ændrede ingen tilsagn" in page
     response = client.post(confirm, follow=True)
     assert response.status_code == 200
-    assert f"Importen {result.batch.filename} er tilbageført: 2 modposteringer, 1 erstattede posteringer bogført igen." in response.content.decode()
+    assert f"Importen {result.batch.filename} er tilbageført: 2 modposteringer, 1 erstattet postering bogført igen." in response.content.decode()
     assert standing(ledger.cy) == before
     assert Entry.objects.filter(voucher="B-1", amount=Decimal("12345.67"), reverses__isnull=True,
                                 reversed_by__isnull=True).count() == 1

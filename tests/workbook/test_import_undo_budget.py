@@ -266,15 +266,15 @@ def test_the_confirm_page_lists_budget_lines_and_commitments_in_a_fixed_number_o
     page = pages[large.pk]
     assert "tilbageføres ikke" not in page
     assert ("Budgetlinjen «Syntetisk: hvad virker? · Opstartsmidler · Vejen» ændres tilbage fra 2,00 kr. til "
-            "40.000,50 kr.") in page
+            "40.000,50 kr.</li>") in page
     assert "Budgetlinjen «Syntetisk psykiatri-samarbejde · Opstartsmidler · Kolding», som importen fjernede, " \
-           "genskabes med 25.000,00 kr." in page
+           "genskabes med 25.000,00 kr.</li>" in page
     assert "Budgetlinjen «Syntetisk akutteam · Decentrale midler · Vejle» (5.000,00 kr.), som importen oprettede, " \
            "fjernes." in page
     assert "Indsatsen «Syntetisk ny indsats», som importen oprettede, fjernes, hvis intet andet bruger den." in page
     assert "Tilsagnet for Fredericia (20.000,00 kr.), som importen registrerede, fjernes." in page
     assert 'Tilbagefør import</button>' in page
     response = client.post(reverse("workbook:import_reverse", args=[large.pk]), follow=True)
-    assert "er tilbageført: 1 modposteringer, 4 budgetlinjer sat tilbage, 1 tilsagn sat tilbage, nye indsatser " \
+    assert "er tilbageført: 1 modpostering, 4 budgetlinjer sat tilbage, 1 tilsagn sat tilbage, nye indsatser " \
            "fjernet: «Syntetisk ny indsats»." in response.content.decode()
 
