@@ -69,7 +69,7 @@ def test_the_confirm_page_lists_what_is_undone_and_undoes_it(ledger, client):
     confirm = reverse("workbook:import_reverse", args=[result.batch.pk])
     page = client.get(confirm).content.decode()
     assert "tilbageføres ikke" not in page and "bogføres igen" in page
-    assert "Importen ændrede ingen budgetlinjer" in page and "Importen ændrede ingen tilsagn" in page
+    assert "ikke registreret nogen ændring af budgetlinjer" in page and "ikke registreret nogen ændring af tilsagn" in page
     response = client.post(confirm, follow=True)
     assert response.status_code == 200
     assert f"Importen {result.batch.filename} er tilbageført: 2 modposteringer, 1 erstattet postering bogført igen." in response.content.decode()
