@@ -17,10 +17,11 @@ class EntryTable(OnePassBodyMixin, tables.Table):
     # Plain columns formatted in Python: a DateColumn renders a small template per cell.
     booking_date = tables.Column(verbose_name="Dato")
     # Classes of the cells: static/accounts/accounts.css fits the list in 1280 px (wrap, min widths, nowrap).
-    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",),
+    # The names come as columns of the list's query (``accounts.selectors.entries.entry_filter_base``).
+    initiative = tables.Column(verbose_name="Indsats", accessor="initiative_name", order_by=("initiative__name",),
                                attrs={"td": {"class": "initiative wrap"}})
     # Shown under the initiative's name on the page (``render_initiative``); its own column in the download.
-    area = tables.Column(verbose_name="Område", accessor="initiative__area__name",
+    area = tables.Column(verbose_name="Område", accessor="area_name",
                          order_by=("initiative__area__sort_order",), visible=False)
     party = tables.Column(verbose_name="Part", accessor="party_label",
                           order_by=("party_kind", "municipality__name"))
@@ -34,7 +35,8 @@ class EntryTable(OnePassBodyMixin, tables.Table):
     voucher = tables.Column(verbose_name="Bilag", attrs={"td": {"class": "code wrap"}})
     text = tables.Column(verbose_name="Tekst", attrs={"td": {"class": "text wrap"}})
     # The page shows who and when in one column (``created``); the download keeps them apart.
-    created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by__username", visible=False)
+    created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by_username",
+                               order_by=("created_by__username",), visible=False)
     created_at = tables.Column(verbose_name="Oprettet", visible=False)
     created = tables.Column(verbose_name="Oprettet", accessor="created_at", order_by=("created_at",),
                             exclude_from_export=True)
@@ -68,8 +70,8 @@ class EntryTable(OnePassBodyMixin, tables.Table):
         zone = timezone.get_current_timezone()
 
         def initiative(r):
-            name = r.initiative.name
-            return text_cell(name) and f'{escape(name)}<br><small class="muted">{escape(r.initiative.area.name)}</small>'
+            name = r.initiative_name
+            return text_cell(name) and f'{escape(name)}<br><small class="muted">{escape(r.area_name)}</small>'
 
         def kind(r):
             if r.kind in (None, ""):
@@ -80,7 +82,7 @@ class EntryTable(OnePassBodyMixin, tables.Table):
         def created(r):
             if r.created_at is None:
                 return None
-            return (f'{escape(r.created_by.username) if r.created_by else ""}<br>'
+            return (f'{escape(r.created_by_username or "")}<br>'
                     f'<small class="muted">{r.created_at.astimezone(zone):%d.%m.%Y %H:%M}</small>')
 
         def actions(r):
@@ -110,7 +112,7 @@ class EntryTable(OnePassBodyMixin, tables.Table):
         return value  # a date: klyngeportal.exports writes dd.mm.åååå (CSV) or a typed date (xlsx)
 
     def render_initiative(self, value, record):
-        return format_html('{}<br><small class="muted">{}</small>', value, record.initiative.area.name)
+        return format_html('{}<br><small class="muted">{}</small>', value, record.area_name)
 
     def value_initiative(self, value):
         return value
@@ -119,7 +121,7 @@ class EntryTable(OnePassBodyMixin, tables.Table):
         return dateformat.format(timezone.localtime(value), "d.m.Y H:i")
 
     def render_created(self, value, record):
-        return format_html('{}<br><small class="muted">{}</small>', record.created_by.username if record.created_by else "",
+        return format_html('{}<br><small class="muted">{}</small>', record.created_by_username or "",
                            dateformat.format(timezone.localtime(value), "d.m.Y H:i"))
 
     def value_created_at(self, value):
