@@ -55,6 +55,14 @@ def _record(cluster_year, party, fields, replace, where, user):
         raise ValidationError(f"{L.SHEET_CARRYOVER}!{where}: {messages}", code="commitment") from exc
 
 
+def _unspent_after(cluster_year, spend_change) -> dict[str, Decimal]:
+    """Each party's unspent money (``unspent_by_party``) after the same upload's Regnskab rows."""
+    unspent = unspent_by_party(cluster_year)
+    for key, change in (spend_change or {}).items():
+        unspent[key] = unspent.get(key, ZERO) - change
+    return unspent
+
+
 def plan_carryover_sheet(rows, cluster_year, *, spend_change=None) -> SheetPlan:
     """The plan of Videreførelse's rows: ``rows`` = [(row number, values in CARRYOVER_COLUMNS' order)].
 
@@ -68,9 +76,7 @@ def plan_carryover_sheet(rows, cluster_year, *, spend_change=None) -> SheetPlan:
         for c in CarryOverCommitment.objects.filter(cluster_year=cluster_year).select_related("municipality", "region")
     }
     parties = party_labels(cluster_year, extra=[c.party for c in existing.values()])
-    unspent = unspent_by_party(cluster_year)
-    for key, change in (spend_change or {}).items():
-        unspent[key] = unspent.get(key, ZERO) - change
+    unspent: dict[str, Decimal] | None = None  # read when the first commitment is measured against it
     refusal = status_problem("close_year", cluster_year)
     seen: dict[str, int] = {}
 
@@ -126,6 +132,8 @@ def plan_carryover_sheet(rows, cluster_year, *, spend_change=None) -> SheetPlan:
             plan.count("unchanged")  # as recorded, even if spending has since passed it (the close checks that)
             continue
         where = cell(L.CARRYOVER_COLUMNS, "commitment", row_number)
+        if unspent is None:
+            unspent = _unspent_after(cluster_year, spend_change)
         most = unspent.get(party.key, ZERO)
         if fields["amount"] > most:
             plan.error(Problem(L.SHEET_CARRYOVER, where,

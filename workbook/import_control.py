@@ -10,7 +10,7 @@ Then, by the cluster-year's control: under «Stop» a row that overruns a budget
 amount cell, with the figures; under «Advar» (and for a large entry in every setting) the preview lists
 the overruns and one confirmation, «Jeg bekræfter overskridelserne», covers the whole import. The
 commit refuses without it (``OverrunsNotConfirmed``) and records it with the import batch
-(``confirmation_record``). Seven queries (``BudgetState.load``), whatever the number of rows.
+(``confirmation_record``). Seven queries (``BudgetState.load``), whatever the number of rows; none when no row is to be booked.
 """
 from __future__ import annotations
 
@@ -92,9 +92,10 @@ def _state_after(state: BudgetState, entries, sheets, known) -> BudgetState:
 
 def import_control(cluster_year, entries, sheets, known) -> ImportControl:
     """Plan the control of Regnskab's rows to book; a «Stop» overrun becomes an error at its cell."""
-    state = _state_after(BudgetState.load(cluster_year), entries, sheets, known)
-    control = ImportControl(cluster_year.budget_control, cluster_year.get_budget_control_display(),
-                            overruns(state, entries.book) if entries.book else [])
+    found = []
+    if entries.book:  # nothing to book, nothing to measure: the budget state is not loaded
+        found = overruns(_state_after(BudgetState.load(cluster_year), entries, sheets, known), entries.book)
+    control = ImportControl(cluster_year.budget_control, cluster_year.get_budget_control_display(), found)
     for cell, overrun in control.rows():
         if overrun in control.stopped:
             entries.error(Problem(L.SHEET_ENTRIES, cell, f"{STOPPED} {overrun.message}"))

@@ -177,8 +177,9 @@ def test_planning_runs_a_fixed_number_of_queries_whatever_the_rows(ledger):
     for rows in (few, many):
         with CaptureQueriesContext(connection) as queries:
             plan_budget_sheet(rows, cy, remove_missing=True)
+            # at least one commitment: the unspent money is read only when a commitment is measured
             plan_carryover_sheet([(2 + n, ["Vejle", None, None, None, 1, "X", "01-12-2022", ""])
-                                  for n in range(len(rows) // 10)], cy)
+                                  for n in range(max(1, len(rows) // 10))], cy)
         used.append(len(queries))
     assert used[0] == used[1], used
 
