@@ -131,13 +131,14 @@ def with_pending_upload(world) -> None:
     """An upload of cluster A's secretariat waiting for «Indlæs» (its preview seen)."""
     from workbook.importer import preview_file
     from workbook.pending import pending_store
+    from workbook.plan_store import plan_preview
 
     data = import_body(world)["file"].read()
     user = world.users["secretariat_a"]
     plan = preview_file(cluster_year=world.cy_a, data=data, filename="syntetisk-matrix.xlsx", user=user)
     world.extra["pending"] = pending_store(cluster_year=world.cy_a, user=user, data=data,
                                            filename="syntetisk-matrix.xlsx", fingerprint=plan.fingerprint,
-                                           reverse_removed=False)
+                                           reverse_removed=False, preview=plan_preview(plan, user))
 
 
 def everyone(texts: Callable) -> dict:
