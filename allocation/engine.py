@@ -171,9 +171,12 @@ class AllocationResult:
 
 # --- rounding ---------------------------------------------------------------
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in (6, 12)}
+
+
 def _dec(value: Fraction, places: int = 12) -> Decimal:
     """A fraction as a Decimal with a fixed number of places (for display only)."""
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
 
 
@@ -185,7 +188,7 @@ def largest_remainder(total: int, weights: Sequence[Fraction | Decimal | int]) -
     """
     if total < 0:
         raise AllocationError("Et beløb til fordeling kan ikke være negativt.")
-    fractions = [Fraction(w) for w in weights]
+    fractions = [w if isinstance(w, Fraction) else Fraction(w) for w in weights]
     if any(w < 0 for w in fractions):
         raise AllocationError("En fordelingsnøgle kan ikke være negativ.")
     whole = sum(fractions, Fraction(0))
@@ -317,8 +320,11 @@ def allocate(data: AllocationInput) -> AllocationResult:
     # rounded within the cluster so they sum exactly to the cluster's municipal amount
     rate = Fraction(municipal_pot) / total_pop if total_pop else None
     contributions: list[ContributionOut] = []
+    funders_of: dict = {}
+    for f in funders:  # each cluster's funders, in the funders' order
+        funders_of.setdefault(f.cluster, []).append(f)
     for c in clusters:
-        own_funders = [f for f in funders if f.cluster == c.key]
+        own_funders = funders_of.get(c.key, [])
         if not own_funders:
             continue
         amount = municipal_by_key[c.key]
