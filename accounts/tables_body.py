@@ -15,6 +15,7 @@ from html import escape
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 # A cell writer: the record -> the cell's HTML (escaped), or None when the column's value is empty
@@ -95,6 +96,21 @@ class OnePassBodyMixin:
 
     def cell_writers(self) -> dict[str, CellWriter]:
         raise NotImplementedError
+
+    def thead_html(self):
+        """The header row as django-tables2's template writes it: each column's ``th`` attributes, and for a
+        sortable column a link to this page's query with the column's next ordering (``querystring_replace``)."""
+        params = dict(self.request.GET) if getattr(self, "request", None) is not None else {}
+        key = self.prefixed_order_by_field
+        cells = []
+        for column in self.columns:
+            header = conditional_escape(column.header)
+            if column.orderable:
+                query = escape("?" + urlencode({**params, key: column.order_by_alias.next}, doseq=True))
+                header = f'<a href="{query}">{header}</a>'
+            # (the template's line breaks around the content: a header's text keeps its surrounding space)
+            cells.append(f'<th {column.attrs["th"].as_html()} scope="col">\n{header}\n</th>')
+        return mark_safe(f'<thead {self.attrs["thead"].as_html()}><tr>{"".join(cells)}</tr></thead>')
 
     def body_html(self):
         writers = self.cell_writers()
