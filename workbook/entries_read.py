@@ -36,6 +36,7 @@ LABEL_COLUMNS = ("initiative", "area", "party", "kind", "cost_kind")  # read tog
 _VALUE, _TYPE = attrgetter("value"), attrgetter("data_type")
 _REFUSED_TYPES = frozenset(("f", "e"))  # a formula, an error value: refused at the cell
 _UNREAD = object()  # a date cell that could not be read
+KEY_AMOUNT = 4  # the amount's place in an entry_key
 
 
 def cell_of(column: str | None, row_number: int) -> str:
@@ -166,8 +167,8 @@ class Lookups:
             text, chosen[column] = self.read(column, v[column])
             if text and chosen[column] is None:
                 later.append((column, f"{message} (fandt «{text}»)."))
-        return Labels(initiative.pk if initiative else None, party, chosen["kind"], chosen["cost_kind"],
-                      tuple(problems), tuple(later))
+        return Labels(initiative.pk if initiative else None, party, party.key if party else None, chosen["kind"],
+                      chosen["cost_kind"], tuple(problems), tuple(later))
 
     @property
     def party_labels(self) -> dict[str, str]:
@@ -197,6 +198,7 @@ class Labels(NamedTuple):
 
     initiative_id: int | None
     party: Party | None
+    party_key: str | None
     kind: str | None
     cost_kind: str | None
     problems: tuple
@@ -302,14 +304,21 @@ def _translate(out: SheetRows, lookups: Lookups, row_number: int, v: tuple) -> N
            "cost_kind": labels.cost_kind, "amount": amount, "text": text, "voucher": voucher}
     if booking_date is _UNREAD:
         del row["booking_date"]  # as the row has always had it: no date where the date could not be read
+    ref = None
     if out.has_ref_column:
         ref = v[REF_INDEX]
         if not is_empty(ref):
             out.refs[row_number] = ref
     out.rows.append(row)
     if row_number not in out.flagged and booking_date and amount is not None and party:
-        out.keys[row_number] = entry_key(labels.initiative_id, party.key, booking_date, labels.kind, amount,
-                                         account, voucher, text, labels.cost_kind)
+        key = entry_key(labels.initiative_id, labels.party_key, booking_date, labels.kind, amount, account, voucher,
+                        text, labels.cost_kind)
+        known = lookups.known.live.get(ref) if type(ref) is int else None
+        if known == key:
+            # The row as its entry stands (most rows of an export): it keeps the entry's own key and amount,
+            # equal to its own, so that the rows of an unchanged file add no objects for the collector to walk.
+            key, row["amount"] = known, known[KEY_AMOUNT]
+        out.keys[row_number] = key
 
 
 def _blank(values: tuple) -> bool:
