@@ -85,7 +85,8 @@ def pages_table(results: dict) -> list[str]:
     return [
         f"In-process with production settings (DEBUG=0, collected static files, CONN_MAX_AGE=60), Django's test "
         f"Client logged in as the role shown; {n} timed requests per page after 2 warm-up "
-        f"requests, in rounds that take every page and both floors once each, so that other work on the machine "
+        f"requests (then what the process holds for good is frozen out of the garbage collector's full walks, "
+        f"as each gunicorn worker does at start: `klyngeportal/memory.py`), in rounds that take every page and both floors once each, so that other work on the machine "
         f"falls on all of them alike. The base floor is a logged-in request for an empty page rendered through "
         f"`base.html` (a URL of `bench/urls.py`, which exists only under `bench.settings`): the middleware, "
         f"session, user and header work every page pays. The target (issue 16) is every page's p95 within "
