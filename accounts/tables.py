@@ -15,30 +15,34 @@ from klyngeportal.formats import format_number
 
 class EntryTable(OnePassBodyMixin, tables.Table):
     # Plain columns formatted in Python: a DateColumn renders a small template per cell.
-    booking_date = tables.Column(verbose_name="Dato")
+    # Every sort ends with the id: rows that tie (an entry and its reversal on one date) keep one order
+    # from page to page, so that paging shows each row once.
+    booking_date = tables.Column(verbose_name="Dato", order_by=("booking_date", "id"))
     # Classes of the cells: static/accounts/accounts.css fits the list in 1280 px (wrap, min widths, nowrap).
     # The names come as columns of the list's query (``accounts.selectors.entries.entry_filter_base``).
-    initiative = tables.Column(verbose_name="Indsats", accessor="initiative_name", order_by=("initiative__name",),
+    initiative = tables.Column(verbose_name="Indsats", accessor="initiative_name", order_by=("initiative__name", "id"),
                                attrs={"td": {"class": "initiative wrap"}})
     # Shown under the initiative's name on the page (``render_initiative``); its own column in the download.
     area = tables.Column(verbose_name="Område", accessor="area_name",
-                         order_by=("initiative__area__sort_order",), visible=False)
+                         order_by=("initiative__area__sort_order", "id"), visible=False)
     party = tables.Column(verbose_name="Part", accessor="party_label",
-                          order_by=("party_kind", "municipality__name"))
+                          order_by=("party_kind", "municipality__name", "id"))
     # The page shows the kind with the cost kind under it (``kinds``); the download keeps them apart.
-    kind = tables.Column(verbose_name="Art", visible=False)
-    cost_kind = tables.Column(verbose_name="Omkostningstype", visible=False)
-    kinds = tables.Column(verbose_name="Art og type", accessor="kind", order_by=("kind", "cost_kind"),
+    kind = tables.Column(verbose_name="Art", visible=False, order_by=("kind", "id"))
+    cost_kind = tables.Column(verbose_name="Omkostningstype", visible=False, order_by=("cost_kind", "id"))
+    kinds = tables.Column(verbose_name="Art og type", accessor="kind", order_by=("kind", "cost_kind", "id"),
                           exclude_from_export=True)
-    amount = tables.Column(verbose_name="Beløb", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    account_code = tables.Column(verbose_name="Konto", attrs={"td": {"class": "code wrap"}})
-    voucher = tables.Column(verbose_name="Bilag", attrs={"td": {"class": "code wrap"}})
-    text = tables.Column(verbose_name="Tekst", attrs={"td": {"class": "text wrap"}})
+    amount = tables.Column(verbose_name="Beløb", order_by=("amount", "id"),
+                           attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    account_code = tables.Column(verbose_name="Konto", order_by=("account_code", "id"),
+                                 attrs={"td": {"class": "code wrap"}})
+    voucher = tables.Column(verbose_name="Bilag", order_by=("voucher", "id"), attrs={"td": {"class": "code wrap"}})
+    text = tables.Column(verbose_name="Tekst", order_by=("text", "id"), attrs={"td": {"class": "text wrap"}})
     # The page shows who and when in one column (``created``); the download keeps them apart.
     created_by = tables.Column(verbose_name="Oprettet af", accessor="created_by_username",
-                               order_by=("created_by__username",), visible=False)
-    created_at = tables.Column(verbose_name="Oprettet", visible=False)
-    created = tables.Column(verbose_name="Oprettet", accessor="created_at", order_by=("created_at",),
+                               order_by=("created_by__username", "id"), visible=False)
+    created_at = tables.Column(verbose_name="Oprettet", visible=False, order_by=("created_at", "id"))
+    created = tables.Column(verbose_name="Oprettet", accessor="created_at", order_by=("created_at", "id"),
                             exclude_from_export=True)
     state = tables.Column(verbose_name="Status", empty_values=(), orderable=False, attrs={"td": {"class": "state"}})
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True,
@@ -167,13 +171,18 @@ class EntryTable(OnePassBodyMixin, tables.Table):
 class BudgetLineTable(OnePassBodyMixin, tables.Table):
     """The budget lines of a cluster-year: initiative, area, source, party, budget; «Ret» for who may edit."""
 
-    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name", order_by=("initiative__name",))
+    # Every sort ends with the id (rows that tie keep one order from page to page).
+    # The initiative's sort is the default order (initiative, source, party) in full.
+    initiative = tables.Column(verbose_name="Indsats", accessor="initiative__name",
+                               order_by=("initiative__name", "source", "party_kind", "municipality__name", "id"))
     area = tables.Column(verbose_name="Område", accessor="initiative__area__name",
-                         order_by=("initiative__area__sort_order", "initiative__name"))
-    source = tables.Column(verbose_name="Kilde")
+                         order_by=("initiative__area__sort_order", "initiative__name", "source", "party_kind",
+                                   "municipality__name", "id"))
+    source = tables.Column(verbose_name="Kilde", order_by=("source", "id"))
     party = tables.Column(verbose_name="Part", accessor="party_label",
-                          order_by=("party_kind", "municipality__name"))
-    amount = tables.Column(verbose_name="Budget", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+                          order_by=("party_kind", "municipality__name", "id"))
+    amount = tables.Column(verbose_name="Budget", order_by=("amount", "id"),
+                           attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import Entry, Initiative
+from accounts.models import BudgetLine, Entry, Initiative
 from accounts.selectors.duplicates import standing_duplicate
 from accounts.selectors.lists import budget_totals, entry_totals
 from tests import factories
@@ -294,3 +294,39 @@ def test_the_entry_tables_own_body_is_what_django_tables2_renders(booked, users,
     theirs = tbody(table.as_html(request))
     assert ours == theirs
     assert ours.count("<tr") == 7 and "Tilbagefør</a>" in ours and "—" in ours and "&lt;b&gt;" in ours
+
+
+ENTRY_SORTS = ["booking_date", "initiative", "area", "party", "kind", "cost_kind", "kinds", "amount", "account_code",
+               "voucher", "text", "created_by", "created_at", "created"]
+
+
+@pytest.mark.parametrize("sort", [*ENTRY_SORTS, *(f"-{name}" for name in ENTRY_SORTS)])
+def test_paging_through_a_sorted_entry_list_shows_each_entry_once(booked, users, client_for, sort):
+    """Rows that tie on the sorted column (here: one date, one initiative, one party, one booker for all six)
+    are ordered by id after it, so that the pages neither repeat nor skip a row."""
+    client, url = client_for(users["ssu_a"]), reverse("accounts:entry_list", args=[booked.pk])
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(url, {"sort": sort, "per_page": 2, "page": page})
+        seen += [row.record.pk for row in response.context["table"].page]
+    assert sorted(seen) == sorted(Entry.objects.filter(cluster_year=booked).values_list("pk", flat=True)) and len(seen) == 6
+    if sort.lstrip("-") in ("booking_date", "initiative", "party", "created_by"):  # all six tie
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+
+@pytest.mark.parametrize("sort", ["initiative", "-initiative", "source", "party", "-party", "amount"])
+def test_paging_through_a_sorted_budget_list_shows_each_line_once(users, client_for, cy_a, initiative_a,
+                                                                   aarhus_kommune, sort):
+    by = users["secretariat_a"]
+    others = [factories.initiative(cy_a, by=by, name=f"Syntetisk indsats {n}") for n in range(2)]
+    for initiative in (initiative_a, *others):
+        for source in ("startup", "local"):
+            factories.budget_line(cy_a, initiative, by=by, municipality=aarhus_kommune, amount=Decimal("10.00"),
+                                  source=source)
+    client, url = client_for(users["ssu_a"]), reverse("accounts:budget_list", args=[cy_a.pk])
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(url, {"sort": sort, "per_page": 2, "page": page})
+        seen += [row.record.pk for row in response.context["table"].page]
+    assert sorted(seen) == sorted(BudgetLine.objects.filter(cluster_year=cy_a).values_list("pk", flat=True))
+    assert len(seen) == 6
