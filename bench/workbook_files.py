@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -45,7 +46,12 @@ def peak_rss_bytes() -> int:
 
 
 def measure(fn, *, trace: bool = False) -> tuple:
-    """(value, figures): wall and CPU seconds, peak RSS of the step, and tracemalloc's peak when traced."""
+    """(value, figures): wall and CPU seconds, peak RSS of the step, and tracemalloc's peak when traced.
+
+    Each step starts from a collected heap (not timed), so that no step's garbage-collector walks include
+    what an earlier step left behind.
+    """
+    gc.collect()
     reset_peak()
     if trace:
         tracemalloc.start()
