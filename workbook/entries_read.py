@@ -35,6 +35,7 @@ DATE, INITIATIVE, AREA, PARTY, ACCOUNT, KIND, COST_KIND, AMOUNT, TEXT, VOUCHER =
 LABEL_COLUMNS = ("initiative", "area", "party", "kind", "cost_kind")  # read together (``Lookups.labels``)
 _VALUE, _TYPE = attrgetter("value"), attrgetter("data_type")
 _REFUSED_TYPES = frozenset(("f", "e"))  # a formula, an error value: refused at the cell
+_LOOKS_COMPUTED = frozenset(("=", "#"))  # how a formula («=SUM(…)») and an error value («#REF!») read as values
 _UNREAD = object()  # a date cell that could not be read
 KEY_AMOUNT = 4  # the amount's place in an entry_key
 
@@ -237,8 +238,8 @@ class SheetRows:
         self.flagged.setdefault(row_number, set()).add(column)
 
 
-def _header_problems(out: SheetRows, header) -> list[Problem]:
-    values = [getattr(c, "value", None) for c in (header or ())]
+def _header_problems(out: SheetRows, values: tuple | None) -> list[Problem]:
+    values = values or ()
     problems = []
     for index, (key, expected, _) in enumerate(L.ENTRY_COLUMNS):
         got = values[index] if index < len(values) else None
@@ -327,13 +328,53 @@ def _blank(values: tuple) -> bool:
 
 
 def read_entries(ws, lookups: Lookups) -> SheetRows:
-    """Read Regnskab: formulas and error values refused per cell, every other row translated."""
+    """Read Regnskab: formulas and error values refused per cell, every other row translated.
+
+    First as values only: openpyxl makes no cell object per value then (a fifth of the read). A formula
+    reads as text beginning with «=», an error value as text beginning with «#»; at the first such text
+    the sheet is read again with each cell's type, so that a formula or an error value is told from
+    text that only looks like one (a voucher «#4711»).
+    """
+    out = _read_entries(ws, lookups, typed=False)
+    return _read_entries(ws, lookups, typed=True) if out is None else out
+
+
+def _read_entries(ws, lookups: Lookups, *, typed: bool) -> SheetRows | None:
+    """The sheet read once; None (values only) at a text that may be a formula or an error value."""
     out = SheetRows()
     ws.reset_dimensions()  # do not trust the file's own idea of its size
-    rows = ws.iter_rows(min_row=1, max_col=len(COLUMNS))
-    out.problems = _header_problems(out, next(rows, None))
+    rows = ws.iter_rows(min_row=1, max_col=len(COLUMNS), values_only=not typed)
+    header = next(rows, None)
+    out.problems = _header_problems(out, None if header is None else tuple(map(_VALUE, header)) if typed
+                                    else header)
     if out.problems:
         return out
+    width = len(COLUMNS)
+    for row_number, cells in enumerate(rows, start=L.FIRST_DATA_ROW):
+        values = tuple(map(_VALUE, cells)) if typed else cells
+        if len(values) < width:  # openpyxl pads every row to max_col; a short one is read as padded
+            values += (None,) * (width - len(values))
+        first = values[0]
+        if (first is None or type(first) is str) and _blank(values):
+            if out.has_ref_column and not is_empty(values[REF_INDEX]):
+                out.cleared[row_number] = values[REF_INDEX]  # cleared instead of deleted (Excel)
+            continue
+        if row_number > MAX_ROWS:
+            out.problem(None, row_number, f"Arket har flere end {MAX_ROWS:,} rækker; del filen op.".replace(",", "."))
+            break
+        if not typed:
+            if any(type(value) is str and value[:1] in _LOOKS_COMPUTED for value in values):
+                return None
+        elif not _REFUSED_TYPES.isdisjoint(map(_TYPE, cells)):
+            for key, cell in zip(COLUMNS, cells, strict=False):
+                if cell.data_type == "f":
+                    out.problem(key, row_number, "Cellen indeholder en formel. Formler beregnes ikke ved "
+                                                 "indlæsning: skriv selve værdien (kopiér og indsæt som værdi).")
+                elif cell.data_type == "e":
+                    out.problem(key, row_number, f"Cellen indeholder fejlværdien {cell.value}.")
+            continue
+        _translate(out, lookups, row_number, values)
+    return out
     width = len(COLUMNS)
     for row_number, cells in enumerate(rows, start=L.FIRST_DATA_ROW):
         values = tuple(map(_VALUE, cells))

@@ -1,8 +1,10 @@
 """Import: the round trip, every row check, duplicate-looking rows, dry run, reversal; nothing saved on any error."""
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from accounts import services
 from accounts.models import Entry, ImportBatch
@@ -208,3 +210,51 @@ def test_amounts_refused(ledger, text):
 def test_live_entries_leave_out_reversed_pairs(ledger):
     assert live_entries(ledger.cy).count() == 7
     assert Entry.objects.filter(cluster_year=ledger.cy).count() == 9
+
+
+def test_text_that_looks_like_a_formula_or_an_error_value_is_text(ledger):
+    """The sheet is read as values first; text beginning with «=» or «#» sends it to a second reading with
+    the cells' types, which tells text from a formula or an error value."""
+    template = export_bytes(ledger.cy, blank=True)
+    wb = load_workbook(io.BytesIO(fill(template, [good(voucher="#4711"), good(voucher="F-2"), good(voucher="F-3")])))
+    ws = wb["Regnskab"]
+    looks_like_formula = ws.cell(row=3, column=9)
+    looks_like_formula.value, looks_like_formula.data_type = "=ikke en formel, men tekst", "s"
+    ws.cell(row=4, column=9).value = "#REF!"  # an error value (openpyxl types it as one)
+    out = io.BytesIO()
+    wb.save(out)
+    problems = refused(ledger.cy, out.getvalue(), ledger.secretariat)
+    assert [(p.cell, p.message) for p in problems] == [("I4", "Cellen indeholder fejlværdien #REF!.")]
+
+    ws.cell(row=4, column=9).value = "Syntetisk række"
+    out = io.BytesIO()
+    wb.save(out)
+    result = run_import(ledger.cy, out.getvalue(), ledger.secretariat, filename="tekst.xlsx")
+    texts = dict(Entry.objects.filter(import_batch=result.batch).values_list("voucher", "text"))
+    assert texts == {"#4711": "Syntetisk række", "F-2": "=ikke en formel, men tekst", "F-3": "Syntetisk række"}
+
+
+def test_the_portals_export_is_read_in_one_pass_as_values(ledger):
+    """An export whose texts do not begin with «=» or «#» is read without a cell object per value; the test
+    ledger's own «=SUM(A1:A9) syntetisk tekst» sends it to the second reading (and still imports as text)."""
+    from workbook.entries_read import Lookups, _read_entries
+    from workbook.safety import open_workbook
+
+    def read_as_values(data: bytes):
+        wb = open_workbook(io.BytesIO(data))
+        try:
+            return _read_entries(wb["Regnskab"], Lookups.load(ledger.cy, "sha"), typed=False)
+        finally:
+            wb.close()
+
+    exported = export_bytes(ledger.cy)
+    assert read_as_values(exported) is None
+    wb = load_workbook(io.BytesIO(exported))
+    for row in wb["Regnskab"].iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.value = cell.value.lstrip("=")
+    out = io.BytesIO()
+    wb.save(out)
+    read = read_as_values(out.getvalue())
+    assert read is not None and len(read.rows) == 7 and not read.problems
