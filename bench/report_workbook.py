@@ -6,6 +6,8 @@ rounds, medians: the figures the targets are judged on).
 """
 from __future__ import annotations
 
+import os
+
 # Each step against openpyxl alone on the same file, measured in the same run: the export (issue 11)
 # against write-only writing of the same rows, the unchanged preview (issue 12) against read-only reading.
 WORKBOOK_TARGETS = {"export": 0.5, "preview_unchanged": 1.5}
@@ -124,7 +126,7 @@ def running_copy_lines(data: dict) -> list[str]:
         f"`bench/bench_workbook.py --entries {data.get('entries', 0)} --rounds {data.get('rounds', '?')}` "
         f"({data.get('date', '')}; **synthetic data** in a {data.get('database', 'throwaway')} database, rolled back; "
         f"{env.get('openpyxl_xml', 'openpyxl')}; load average {data.get('load_before', 0):.1f} before, "
-        f"{data.get('load_average', 0):.1f} after, on 2 cores shared with other engineers' test runs). Each step and "
+        f"{data.get('load_average', 0):.1f} after, on {os.cpu_count()} cores). Each step and "
         f"its openpyxl-alone floor in interleaved rounds, medians; seconds wall-clock (CPU of this process); a "
         f"time target is met when both the wall-clock and the CPU ratio are within it:",
         "",
