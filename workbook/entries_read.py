@@ -375,26 +375,3 @@ def _read_entries(ws, lookups: Lookups, *, typed: bool) -> SheetRows | None:
             continue
         _translate(out, lookups, row_number, values)
     return out
-    width = len(COLUMNS)
-    for row_number, cells in enumerate(rows, start=L.FIRST_DATA_ROW):
-        values = tuple(map(_VALUE, cells))
-        if len(values) < width:  # openpyxl pads every row to max_col; a short one is read as padded
-            values += (None,) * (width - len(values))
-        first = values[0]
-        if (first is None or type(first) is str) and _blank(values):
-            if out.has_ref_column and not is_empty(values[REF_INDEX]):
-                out.cleared[row_number] = values[REF_INDEX]  # cleared instead of deleted (Excel)
-            continue
-        if row_number > MAX_ROWS:
-            out.problem(None, row_number, f"Arket har flere end {MAX_ROWS:,} rækker; del filen op.".replace(",", "."))
-            break
-        if not _REFUSED_TYPES.isdisjoint(map(_TYPE, cells)):
-            for key, cell in zip(COLUMNS, cells, strict=False):
-                if cell.data_type == "f":
-                    out.problem(key, row_number, "Cellen indeholder en formel. Formler beregnes ikke ved "
-                                                 "indlæsning: skriv selve værdien (kopiér og indsæt som værdi).")
-                elif cell.data_type == "e":
-                    out.problem(key, row_number, f"Cellen indeholder fejlværdien {cell.value}.")
-            continue
-        _translate(out, lookups, row_number, values)
-    return out
