@@ -96,3 +96,12 @@ def ledger(make_user, lillebaelt, sydvest):
         initiatives=initiatives, billund=billund, vejen=vejen, kolding=kolding, region=region,
         entries=entries, cluster=lillebaelt, target_cluster=sydvest,
     )
+
+
+@pytest.fixture
+def fredericia(ledger):
+    """Fredericia with 50.000,00 kr. paid in and nothing spent: 50.000,00 kr. unspent."""
+    municipality = Municipality.objects.get(name="Fredericia")
+    factories.funding_line(ledger.cy, by=ledger.secretariat, municipality=municipality, paid=Decimal("50000.00"),
+                           source="local", text="Syntetiske decentrale midler")
+    return municipality

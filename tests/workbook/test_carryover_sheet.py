@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 
 from accounts import services
 from accounts.models import CarryOverCommitment
-from geography.models import Municipality
 from tests import factories
 from workbook import layout as L
 from workbook.carryover_sheet import plan_carryover_sheet
@@ -21,14 +20,6 @@ from .helpers import export_bytes
 pytestmark = pytest.mark.django_db
 COMMITMENT = 4  # 0-based: Tilsagn om videreførelse, then Tilsagn givet af, Tilsagnsdato, Bemærkning
 
-
-@pytest.fixture
-def fredericia(ledger):
-    """Fredericia with 50.000,00 kr. paid in and nothing spent: 50.000,00 kr. unspent."""
-    municipality = Municipality.objects.get(name="Fredericia")
-    factories.funding_line(ledger.cy, by=ledger.secretariat, municipality=municipality, paid=Decimal("50000.00"),
-                           source="local", text="Syntetiske decentrale midler")
-    return municipality
 
 
 def exported_rows(cy) -> list[tuple[int, list]]:

@@ -103,14 +103,6 @@ def changed(cy, *changes) -> bytes:
 CONFIRM_QUERIES = 13
 
 
-@pytest.fixture
-def fredericia(ledger):
-    """Fredericia with 50.000,00 kr. paid in and nothing spent."""
-    municipality = Municipality.objects.get(name="Fredericia")
-    factories.funding_line(ledger.cy, by=ledger.secretariat, municipality=municipality, paid=Decimal("50000.00"),
-                           source="local", text="Syntetiske decentrale midler")
-    return municipality
-
 
 def test_created_changed_and_removed_budget_lines_come_back_as_recorded_changes(ledger):
     cy, user = ledger.cy, ledger.secretariat
