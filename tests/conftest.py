@@ -2,6 +2,7 @@
 
 Also the two PostgreSQL probes the race tests use to see that a thread really waits on a row lock.
 """
+import threading
 import time
 
 import pytest
@@ -146,3 +147,30 @@ def blocked_on_lock(waiter_pid: int, holder_pid: int, *, timeout: float = 15.0) 
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.01)  # the polling interval, not a wait for the other thread
+
+
+THREAD_TIMEOUT = 30  # seconds; a bound for a broken run, never a wait a race test relies on
+
+
+def run_lock_race(holder, waiter, *, holds: threading.Event, waiter_ready: threading.Event,
+                  seen_waiting: threading.Event, outcome: dict, pid_keys: tuple[str, str]) -> bool:
+    """Run ``holder`` and ``waiter`` in two threads; whether PostgreSQL saw the waiter blocked on the holder.
+
+    The holder takes its lock, sets ``holds`` and waits for ``seen_waiting``; the waiter sets
+    ``waiter_ready`` and then asks for the same lock. Each puts its ``backend_pid()`` in ``outcome``
+    under its key of ``pid_keys`` (holder's, waiter's). Once the waiter is seen waiting (or the probe's
+    deadline passes) the holder is let go and both threads are joined; ``outcome["alive"]``: the threads
+    still running after the join.
+    """
+    threads = [threading.Thread(target=holder, name="holder"), threading.Thread(target=waiter, name="waiter")]
+    for thread in threads:
+        thread.start()
+    holds.wait(THREAD_TIMEOUT)
+    waiter_ready.wait(THREAD_TIMEOUT)
+    holder_pid, waiter_pid = (outcome.get(key) for key in pid_keys)
+    waited = bool(holder_pid and waiter_pid) and blocked_on_lock(waiter_pid, holder_pid)
+    seen_waiting.set()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    outcome["alive"] = [thread.name for thread in threads if thread.is_alive()]
+    return waited

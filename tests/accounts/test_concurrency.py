@@ -27,12 +27,11 @@ from accounts.services import cluster_year_lock
 from geography.models import Municipality
 from review.workflow import cluster_year_transition
 from tests import factories
-from tests.conftest import backend_pid, blocked_on_lock, ensure_reference_data, get_cluster
+from tests.conftest import THREAD_TIMEOUT, backend_pid, ensure_reference_data, get_cluster, run_lock_race
 from users.models import Role
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
-THREAD_TIMEOUT = 30  # seconds; a bound for a broken run, never a wait the test relies on
 
 
 @pytest.fixture
@@ -105,18 +104,8 @@ def race(accounts, change) -> dict:
             b_ready.set()
             connections.close_all()
 
-    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
-    for thread in threads:
-        thread.start()
-    a_holds_lock.wait(THREAD_TIMEOUT)
-    b_ready.wait(THREAD_TIMEOUT)
-    outcome["b_waited_on_a"] = bool(outcome["a_pid"] and outcome["b_pid"]) and blocked_on_lock(
-        outcome["b_pid"], outcome["a_pid"]
-    )
-    b_seen_waiting.set()
-    for thread in threads:
-        thread.join(THREAD_TIMEOUT)
-    outcome["alive"] = [thread.name for thread in threads if thread.is_alive()]
+    outcome["b_waited_on_a"] = run_lock_race(thread_a, thread_b, holds=a_holds_lock, waiter_ready=b_ready,
+                                             seen_waiting=b_seen_waiting, outcome=outcome, pid_keys=("a_pid", "b_pid"))
     return outcome
 
 

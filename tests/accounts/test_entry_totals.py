@@ -18,10 +18,9 @@ from accounts.models import ClusterYear, Entry, EntryTotal, Initiative, PartyKin
 from accounts.selectors import cents_sum, cluster_year_figures, cluster_year_summary
 from geography.models import Municipality, Region
 from tests import factories
-from tests.conftest import backend_pid, blocked_on_lock, ensure_reference_data, get_cluster
+from tests.conftest import THREAD_TIMEOUT, backend_pid, ensure_reference_data, get_cluster, run_lock_race
 from users.models import Role
 
-THREAD_TIMEOUT = 30  # seconds; a bound for a broken run, never a wait the test relies on
 KEY = ("cluster_year_id", "initiative_id", "party_kind", "municipality_id", "region_id", "cost_kind", "kind")
 
 
@@ -168,17 +167,9 @@ def test_concurrent_inserts_into_one_key_add_up(shared):
             b_ready.set()
             connection.close()
 
-    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
-    for t in threads:
-        t.start()
-    a_inserted.wait(THREAD_TIMEOUT)
-    b_ready.wait(THREAD_TIMEOUT)
-    outcome["waited"] = bool(outcome["a_pid"] and outcome["b_pid"]) and blocked_on_lock(
-        outcome["b_pid"], outcome["a_pid"]
-    )
-    b_seen_waiting.set()
-    for t in threads:
-        t.join(THREAD_TIMEOUT)
+    outcome["waited"] = run_lock_race(thread_a, thread_b, holds=a_inserted, waiter_ready=b_ready,
+                                      seen_waiting=b_seen_waiting, outcome=outcome, pid_keys=("a_pid", "b_pid"))
+    assert outcome["alive"] == []
     assert (outcome.get("a"), outcome.get("b")) == ("ok", "ok")
     assert outcome["waited"], "B never waited on the summary row A had added to"
     row = EntryTotal.objects.get(cluster_year=cy)

@@ -12,12 +12,11 @@ from django.db import connection, transaction
 
 from accounts.models import ClusterYear, ReviewStatus, StatusChange
 from review.workflow import TransitionRefused, cluster_year_transition
-from tests.conftest import backend_pid, blocked_on_lock
+from tests.conftest import THREAD_TIMEOUT, backend_pid, run_lock_race
 
 # SELECT ... FOR UPDATE needs PostgreSQL (SQLite ignores it): runs in the PostgreSQL run.
 pytestmark = pytest.mark.postgresql
 
-THREAD_TIMEOUT = 30  # seconds; a bound for a broken run, never a wait the test relies on
 
 
 @pytest.mark.django_db(transaction=True)
@@ -58,18 +57,11 @@ def test_second_reviewer_waits_for_the_first_and_is_refused(world, make_user):
             second_ready.set()
             connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    first_holds_lock.wait(THREAD_TIMEOUT)
-    second_ready.wait(THREAD_TIMEOUT)
     # it waited for the lock instead of reading the old status
-    outcome["waited"] = bool(outcome["first_pid"] and outcome["second_pid"]) and blocked_on_lock(
-        outcome["second_pid"], outcome["first_pid"]
-    )
-    second_seen_waiting.set()
-    for t in threads:
-        t.join(THREAD_TIMEOUT)
+    outcome["waited"] = run_lock_race(first, second, holds=first_holds_lock, waiter_ready=second_ready,
+                                      seen_waiting=second_seen_waiting, outcome=outcome,
+                                      pid_keys=("first_pid", "second_pid"))
+    assert outcome["alive"] == []
     assert outcome["first"] == "ok"
     assert outcome["second"] == "Kun et indsendt regnskab kan sendes retur (status er «Godkendt»)."
     assert outcome["waited"], "the second reviewer never waited on the row lock held by the first"
