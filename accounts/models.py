@@ -4,6 +4,10 @@ The money stays in each municipality's and region's own books; these models
 bring together, per cluster and year, what was funded, budgeted and spent, by
 whom, on which initiative and area. Ledger entries are append-only: a
 correction is a reversal linked to the original plus a new entry.
+
+The ledger's core models stay together here (parties, cluster-years, initiatives, funding, entries,
+confirmations, commitments); the budget, the entries' sums and the import's records have modules of
+their own, imported at the end.
 """
 from decimal import Decimal
 
@@ -287,39 +291,6 @@ class FundingLine(PartyFields):
         return None if self.allocated is None else self.paid - self.allocated
 
 
-class BudgetLine(PartyFields):
-    cluster_year = models.ForeignKey(
-        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="budget_lines",
-    )
-    initiative = models.ForeignKey(
-        Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="budget_lines",
-    )
-    source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
-    amount = models.DecimalField("budget", **MONEY)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["cluster_year", "initiative__name", "id"]
-        verbose_name = "budgetlinje"
-        verbose_name_plural = "budgetlinjer"
-        constraints = [
-            *party_constraints("budget", allow_joint=False),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
-            # Conditional unique constraints, because NULLs never clash in a plain one.
-            models.UniqueConstraint(
-                fields=["cluster_year", "initiative", "source", "municipality"],
-                condition=Q(party_kind="municipality"), name="budget_line_unique_municipality",
-            ),
-            models.UniqueConstraint(
-                fields=["cluster_year", "initiative", "source", "region"],
-                condition=Q(party_kind="region"), name="budget_line_unique_region",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Budget {self.initiative}: {self.party_label}"
-
-
 class EntryKind(models.TextChoices):
     EXPENSE = "expense", "Udgift"
     INCOME = "income", "Indtægt"
@@ -506,130 +477,10 @@ class CarryOverCommitment(PartyFields):
         return f"Tilsagn {self.party_label}: {format_kr(self.amount, 2)}"
 
 
-class OriginalBudgetLine(PartyFields):
-    """The budget as it stood when the accounts were first submitted: the «Oprindeligt budget». Never changed.
 
-    One row per budget line at that moment (``accounts.services.budget.budget_original_snapshot``); a line
-    added later has no row here (its original budget is 0), a line removed later keeps its row.
-    """
-
-    cluster_year = models.ForeignKey(
-        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="original_budget_lines",
-    )
-    initiative = models.ForeignKey(
-        Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="+",
-    )
-    source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
-    amount = models.DecimalField("oprindeligt budget", **MONEY)
-
-    class Meta:
-        ordering = ["cluster_year", "initiative__name", "id"]
-        verbose_name = "oprindelig budgetlinje"
-        verbose_name_plural = "oprindelige budgetlinjer"
-        constraints = [*party_constraints("original_budget", allow_joint=False)]
-
-    def __str__(self):
-        return f"Oprindeligt budget {self.initiative}: {self.party_label}"
-
-
-class BudgetRevision(PartyFields):
-    """One change of a budget line after the original budget was taken: who, when, why, old → new.
-
-    Append-only (klyngeportal.ledger_guard). ``old_amount`` is empty for a new line, ``new_amount`` for a
-    removed one; the line's initiative, source and party (its key) are copied so the revision outlives it.
-    """
-
-    cluster_year = models.ForeignKey(
-        ClusterYear, verbose_name="klyngeregnskab", on_delete=models.PROTECT, related_name="budget_revisions",
-    )
-    initiative = models.ForeignKey(
-        Initiative, verbose_name="indsats", on_delete=models.PROTECT, related_name="+",
-    )
-    source = models.CharField("kilde", max_length=16, choices=FundingSource.choices)
-    old_amount = models.DecimalField("før", null=True, blank=True, **MONEY)
-    new_amount = models.DecimalField("efter", null=True, blank=True, **MONEY)
-    reason = models.TextField("begrundelse", blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="foretaget af", on_delete=models.PROTECT, related_name="+",
-    )
-    at = models.DateTimeField("tidspunkt", auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = "budgetrevision"
-        verbose_name_plural = "budgetrevisioner"
-        constraints = [
-            *party_constraints("budget_revision", allow_joint=False),
-            models.CheckConstraint(
-                condition=Q(old_amount__isnull=False) | Q(new_amount__isnull=False), name="budget_revision_change",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Budgetrevision {self.initiative}: {self.party_label}"
-
-    @property
-    def difference(self):
-        return (self.new_amount or 0) - (self.old_amount or 0)
-
-
-class BudgetMonth(models.Model):
-    """The phasing of one budget line: its amount in one month. No rows for a line: spread equally."""
-
-    budget_line = models.ForeignKey(
-        BudgetLine, verbose_name="budgetlinje", on_delete=models.CASCADE, related_name="months",
-    )
-    month = models.PositiveSmallIntegerField(
-        "måned", validators=[MinValueValidator(1), MaxValueValidator(12)],
-    )
-    amount = models.DecimalField("beløb", **MONEY)
-
-    class Meta:
-        ordering = ["budget_line", "month"]
-        verbose_name = "budget pr. måned"
-        verbose_name_plural = "budget pr. måned"
-        constraints = [
-            models.UniqueConstraint(fields=["budget_line", "month"], name="budget_month_unique"),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="budget_month_range"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_month_not_negative"),
-        ]
-
-    def __str__(self):
-        return f"{self.budget_line} måned {self.month}"
-
-
-class EntryTotal(PartyFields):
-    """The entries' sums per cluster-year, initiative, party, cost kind, kind and booking year.
-
-    Kept by the database itself (``accounts.entry_totals``): a trigger on every insert into
-    ``accounts_entry`` adds the new rows in the inserting transaction. Entries are insert-only, so the
-    sums only grow; never written by the portal's code. Read by ``accounts.selectors.overview``.
-    """
-
-    # No index of their own: the unique key starts with the cluster-year.
-    cluster_year = models.ForeignKey(ClusterYear, verbose_name="klyngeregnskab", on_delete=models.CASCADE, related_name="+", db_index=False)
-    initiative = models.ForeignKey(Initiative, verbose_name="indsats", on_delete=models.CASCADE, related_name="+", db_index=False)
-    party_id = models.BigIntegerField("part-id")  # municipality_id or region_id: the unique key has no NULLs
-    cost_kind = models.CharField("omkostningstype", max_length=16, choices=CostKind.choices)
-    kind = models.CharField("art", max_length=8, choices=EntryKind.choices)
-    booking_year = models.PositiveSmallIntegerField("bogføringsår")
-    cents = models.BigIntegerField("sum i øre")  # the sum of the amounts in øre
-    entries = models.PositiveIntegerField("posteringer")
-    largest_cents = models.BigIntegerField("største beløb i øre")
-
-    class Meta:
-        verbose_name = "posteringssum"
-        verbose_name_plural = "posteringssummer"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cluster_year", "initiative", "party_kind", "party_id", "cost_kind", "kind", "booking_year"],
-                name="entry_total_key",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.cluster_year_id}/{self.initiative_id} {self.party_key} {self.cost_kind} {self.kind} {self.booking_year}"
-
-
-# What an import changed besides the ledger (its own module: insert-only records of budget and commitments).
+# The budget (lines, the original, revisions, phasing), the entries' sums kept by the database, and what an
+# import changed besides the ledger (insert-only records of budget and commitments): modules of their own,
+# part of this app's models, in this order (the sums after the entries).
+from accounts.models_budget import BudgetLine, BudgetMonth, BudgetRevision, OriginalBudgetLine  # noqa: E402, F401
 from accounts.models_import import ImportChange  # noqa: E402, F401
+from accounts.models_totals import EntryTotal  # noqa: E402, F401
