@@ -27,7 +27,8 @@ from django.db import migrations
 TABLE = "accounts_entrytotal"
 TRIGGER = "accounts_entry_totals"
 FUNCTION = "klyngeportal_entry_totals_add"
-KEY = "cluster_year_id, initiative_id, party_kind, party_id, cost_kind, kind, booking_year"
+KEY_FIELDS = ("cluster_year_id", "initiative_id", "party_kind", "party_id", "cost_kind", "kind", "booking_year")
+KEY = ", ".join(KEY_FIELDS)
 COLUMNS = (
     "cluster_year_id, initiative_id, party_kind, municipality_id, region_id, party_id, cost_kind, kind, "
     "booking_year, cents, entries, largest_cents"
@@ -99,9 +100,6 @@ def uninstall_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {TRIGGER} ON accounts_entry", f"DROP FUNCTION IF EXISTS {FUNCTION}()"]
     return [f"DROP TRIGGER IF EXISTS {TRIGGER}"]
-
-
-KEY_FIELDS = ("cluster_year_id", "initiative_id", "party_kind", "party_id", "cost_kind", "kind", "booking_year")
 
 
 def adopt_loaded_row(sender, instance, raw, using, **kwargs):

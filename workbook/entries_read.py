@@ -345,8 +345,9 @@ def _read_entries(ws, lookups: Lookups, *, typed: bool) -> SheetRows | None:
     ws.reset_dimensions()  # do not trust the file's own idea of its size
     rows = ws.iter_rows(min_row=1, max_col=len(COLUMNS), values_only=not typed)
     header = next(rows, None)
-    out.problems = _header_problems(out, None if header is None else tuple(map(_VALUE, header)) if typed
-                                    else header)
+    if typed and header is not None:
+        header = tuple(map(_VALUE, header))
+    out.problems = _header_problems(out, header)
     if out.problems:
         return out
     width = len(COLUMNS)

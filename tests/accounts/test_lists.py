@@ -300,15 +300,20 @@ ENTRY_SORTS = ["booking_date", "initiative", "area", "party", "kind", "cost_kind
                "voucher", "text", "created_by", "created_at", "created"]
 
 
+def ids_on_pages(client, url: str, sort: str, pages: int = 3) -> list[int]:
+    """The ids of the rows on pages 1..pages of two rows each, in the order shown."""
+    seen = []
+    for page in range(1, pages + 1):
+        response = client.get(url, {"sort": sort, "per_page": 2, "page": page})
+        seen += [row.record.pk for row in response.context["table"].page]
+    return seen
+
+
 @pytest.mark.parametrize("sort", [*ENTRY_SORTS, *(f"-{name}" for name in ENTRY_SORTS)])
 def test_paging_through_a_sorted_entry_list_shows_each_entry_once(booked, users, client_for, sort):
     """Rows that tie on the sorted column (here: one date, one initiative, one party, one booker for all six)
     are ordered by id after it, so that the pages neither repeat nor skip a row."""
-    client, url = client_for(users["ssu_a"]), reverse("accounts:entry_list", args=[booked.pk])
-    seen = []
-    for page in (1, 2, 3):
-        response = client.get(url, {"sort": sort, "per_page": 2, "page": page})
-        seen += [row.record.pk for row in response.context["table"].page]
+    seen = ids_on_pages(client_for(users["ssu_a"]), reverse("accounts:entry_list", args=[booked.pk]), sort)
     assert sorted(seen) == sorted(Entry.objects.filter(cluster_year=booked).values_list("pk", flat=True)) and len(seen) == 6
     if sort.lstrip("-") in ("booking_date", "initiative", "party", "created_by"):  # all six tie
         assert seen == sorted(seen, reverse=sort.startswith("-"))
@@ -323,10 +328,6 @@ def test_paging_through_a_sorted_budget_list_shows_each_line_once(users, client_
         for source in ("startup", "local"):
             factories.budget_line(cy_a, initiative, by=by, municipality=aarhus_kommune, amount=Decimal("10.00"),
                                   source=source)
-    client, url = client_for(users["ssu_a"]), reverse("accounts:budget_list", args=[cy_a.pk])
-    seen = []
-    for page in (1, 2, 3):
-        response = client.get(url, {"sort": sort, "per_page": 2, "page": page})
-        seen += [row.record.pk for row in response.context["table"].page]
+    seen = ids_on_pages(client_for(users["ssu_a"]), reverse("accounts:budget_list", args=[cy_a.pk]), sort)
     assert sorted(seen) == sorted(BudgetLine.objects.filter(cluster_year=cy_a).values_list("pk", flat=True))
     assert len(seen) == 6

@@ -70,7 +70,7 @@ DUMPDATA_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "accounts.En
 # The entries' sums as the summary holds them, and as the entries add up.
 SUMS = """
 import json
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from accounts.models import Entry, EntryTotal
 totals = EntryTotal.objects.aggregate(cents=Sum("cents"), entries=Sum("entries"))
 print(json.dumps({"summary": [totals["cents"], totals["entries"]],
